@@ -1,0 +1,108 @@
+"""The ``reciprocity`` command line: one entry point, a table of subcommands, fixed exit codes.
+
+Exit codes (also in ``docs/cli.md``):
+
+====  ==========  ===============================================================
+code  name        meaning
+====  ==========  ===============================================================
+0     OK          the command did what was asked
+1     PARTIAL     the command finished, but some items failed (recorded in output)
+2     USAGE       the command line is wrong (unknown option, bad value)
+3     INPUT       an input file is missing, unreadable or malformed
+4     FETCH       a network fetch failed
+70    INTERNAL    a bug in reciprocity (the traceback is printed; please report it)
+====  ==========  ===============================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Protocol
+
+from reciprocity._version import __version__
+from reciprocity.errors import ReciprocityError
+
+__all__ = ["EXIT_FETCH", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_FETCH = 4
+EXIT_INTERNAL = 70
+
+# One module per subcommand under reciprocity.cli, each with `add_parser` and `run`.
+# Modules are imported lazily so that `reciprocity robots` does not pay for the openness stack.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("robots", "reciprocity.cli.robots_cmd"),
+)
+
+
+class _Command(Protocol):
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors exit with EXIT_USAGE and one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"reciprocity: error: {message}\n")
+
+
+def _load(module: str) -> _Command:
+    return importlib.import_module(module)  # type: ignore[return-value]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reciprocity",
+        description="Read AI-usage preferences, decide per document and use, with evidence.",
+    )
+    parser.add_argument("--version", action="version", version=f"reciprocity {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS:
+        command = _load(module)
+        command_parser = sub.add_parser(name, help=command.HELP, description=command.HELP)
+        command.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (never raises for user error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    command = _load(args._module)
+    try:
+        return command.run(args)
+    except ReciprocityError as exc:
+        print(f"reciprocity: {exc.slug}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        # `reciprocity ... | head` closes our stdout early; that is not an error.
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("reciprocity: interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(
+            "reciprocity: internal error (a bug in reciprocity); please report the traceback above",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

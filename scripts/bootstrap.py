@@ -11,6 +11,7 @@ is missing, the venv is made without pip and pip is run from its wheel, download
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ import tarfile
 import urllib.request
 import venv
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
@@ -37,21 +39,18 @@ def _venv_python() -> Path:
 
 
 def _have_ensurepip() -> bool:
-    try:
-        import ensurepip  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    # Debian's python3 lacks ensurepip unless python3-venv is installed.
+    return importlib.util.find_spec("ensurepip") is not None
 
 
 def _pip_wheel() -> Path:
     """Download the newest pip wheel from PyPI and return its path (runnable as a zip)."""
     CACHE.mkdir(exist_ok=True)
     with urllib.request.urlopen(f"{PYPI}/pip/json", timeout=60) as response:
-        info = json.load(response)
+        info: dict[str, Any] = json.load(response)
     for file in info["urls"]:
         if file["packagetype"] == "bdist_wheel":
-            target = CACHE / file["filename"]
+            target = CACHE / str(file["filename"])
             if not target.exists():
                 urllib.request.urlretrieve(file["url"], target)
             return target
@@ -61,9 +60,11 @@ def _pip_wheel() -> Path:
 def _pip(*args: str) -> None:
     python = _venv_python()
     probe = subprocess.run([python, "-m", "pip", "--version"], capture_output=True, check=False)
-    command = [str(python), "-m", "pip"] if probe.returncode == 0 else [
-        str(python), str(_pip_wheel() / "pip")
-    ]
+    command = (
+        [str(python), "-m", "pip"]
+        if probe.returncode == 0
+        else [str(python), str(_pip_wheel() / "pip")]
+    )
     subprocess.run([*command, "--disable-pip-version-check", *args], check=True)
 
 
@@ -86,8 +87,14 @@ def _fetch_corpora() -> None:
             continue
         download = CACHE / "downloads"
         _pip(
-            "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-            f"{package}=={version}", "--dest", str(download),
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            f"{package}=={version}",
+            "--dest",
+            str(download),
         )
         archive = next(download.glob(f"{package}-{version}.tar.gz"))
         target = root / name

@@ -21,12 +21,20 @@ import importlib
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from reciprocity._version import __version__
 from reciprocity.errors import ReciprocityError
 
-__all__ = ["EXIT_FETCH", "EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_FETCH",
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_USAGE",
+    "main",
+]
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -37,9 +45,7 @@ EXIT_INTERNAL = 70
 
 # One module per subcommand under reciprocity.cli, each with `add_parser` and `run`.
 # Modules are imported lazily so that `reciprocity robots` does not pay for the openness stack.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("robots", "reciprocity.cli.robots_cmd"),
-)
+COMMANDS: tuple[tuple[str, str], ...] = (("robots", "reciprocity.cli.robots_cmd"),)
 
 
 class _Command(Protocol):
@@ -53,12 +59,13 @@ class _Command(Protocol):
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors exit with EXIT_USAGE and one line."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"reciprocity: error: {message}\n")
 
 
 def _load(module: str) -> _Command:
-    return importlib.import_module(module)  # type: ignore[return-value]
+    command: _Command = importlib.import_module(module)
+    return command
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,182 @@
+"""The robots.txt engine beyond Google's verdict vectors: records, diagnostics, access."""
+
+from __future__ import annotations
+
+import pytest
+
+from reciprocity.signals.robots import (
+    ROBOTS_SIZE_LIMIT,
+    Access,
+    RobotsTxt,
+    access_for_status,
+)
+
+SITE = """\ufeffUser-agent: *
+Disallow: /private/
+Allow: /private/ok
+Content-Signal: search=yes, ai-train=no
+Crawl-delay: 2
+
+User-agent: GPTBot
+User-agent: CCBot/2.0
+Disallow: /
+Content-Usage: train-ai=n
+Crawl-delay: 10
+License: https://example.com/license.xml
+
+Sitemap: https://example.com/sitemap.xml
+"""
+
+
+@pytest.fixture(scope="module")
+def site() -> RobotsTxt:
+    return RobotsTxt.parse(SITE)
+
+
+def test_groups_and_rules_keep_line_numbers(site: RobotsTxt) -> None:
+    assert [g.line for g in site.groups] == [1, 7]
+    assert site.groups[0].is_global
+    assert site.groups[1].tokens == {"gptbot", "ccbot"}
+    assert site.groups[1].agents == ("GPTBot", "CCBot/2.0")
+    assert [(r.line, r.kind, r.pattern) for r in site.groups[0].rules] == [
+        (2, "disallow", "/private/"),
+        (3, "allow", "/private/ok"),
+    ]
+
+
+def test_match_reports_the_deciding_rule(site: RobotsTxt) -> None:
+    match = site.match("https://example.com/private/ok/x", "Googlebot")
+    assert match.allowed
+    assert match.line == 3
+    assert match.scope == "global"
+    match = site.match("https://example.com/a", "ccbot")
+    assert not match.allowed
+    assert match.line == 9
+    assert match.scope == "specific"
+    match = site.match("https://example.com/public", "Googlebot")
+    assert match.allowed
+    assert match.rule is None
+    assert match.reason == "no rule matches the URL"
+
+
+def test_records_are_scoped_to_their_group(site: RobotsTxt) -> None:
+    assert [r.value for r in site.records_for("GPTBot", "content-usage")] == ["train-ai=n"]
+    assert site.records_for("Googlebot", "content-usage") == ()
+    assert [r.line for r in site.records_for("Googlebot", "Content-Signal")] == [4]
+    assert site.crawl_delay("GPTBot") == 10.0
+    assert site.crawl_delay("Googlebot") == 2.0
+    assert site.sitemaps == ("https://example.com/sitemap.xml",)
+    assert [r.value for r in site.records_named("license")] == ["https://example.com/license.xml"]
+
+
+def test_diagnostics_record_repairs(site: RobotsTxt) -> None:
+    codes = {(d.line, d.code) for d in site.diagnostics}
+    assert (1, "bom") in codes
+    assert (8, "agent-token") in codes
+
+
+def test_lines_outside_the_rfc_do_not_end_a_group() -> None:
+    # bitbucket.org (2019): Crawl-delay does not close the '*' group, so `008` joins it and
+    # every unnamed crawler is disallowed. Google reads it this way; protego and urllib do not.
+    robots = RobotsTxt.parse(
+        "User-Agent: *\nDisallow: /a/\n\nUser-Agent: *\nCrawl-delay: 120\n\n"
+        "User-agent: 008\nDisallow: /\n"
+    )
+    assert not robots.allowed("https://bitbucket.org/index.html", "ClaudeBot")
+
+
+def test_typos_missing_colons_and_junk_are_diagnosed() -> None:
+    robots = RobotsTxt.parse(
+        "useragent: FooBot\nDissallow: /a\nDisallow /b\nthis line is prose\n<html>\nFoo: bar\n"
+        "Allow: /x\nDisallow: /y\n"
+    )
+    assert not robots.allowed("/a", "FooBot")
+    assert not robots.allowed("/b", "FooBot")
+    codes = [d.code for d in robots.diagnostics]
+    assert codes.count("key-typo") == 2
+    assert "missing-colon" in codes
+    assert "no-separator" in codes
+    assert "unknown-record" in codes
+
+
+def test_rules_before_any_group_are_ignored_and_diagnosed() -> None:
+    robots = RobotsTxt.parse("Disallow: /\nUser-agent: *\nDisallow: /x\n")
+    assert robots.allowed("/a", "bot")
+    assert robots.diagnostics[0].code == "rule-outside-group"
+
+
+def test_size_limit_cuts_the_file() -> None:
+    body = b"User-agent: *\n" + b"#" * ROBOTS_SIZE_LIMIT + b"\nDisallow: /\n"
+    robots = RobotsTxt.parse(body)
+    assert robots.allowed("/a", "bot")
+    assert robots.size == len(body)
+    assert robots.diagnostics[0].code == "size-limit"
+    assert not RobotsTxt.parse(body, max_bytes=len(body)).allowed("/a", "bot")
+
+
+def test_invalid_utf8_is_read_as_bytes() -> None:
+    robots = RobotsTxt.parse(b"User-agent: *\nDisallow: /caf\xe9\n")
+    assert not robots.allowed("/caf%E9", "bot")
+    assert robots.diagnostics[0].code == "invalid-utf8"
+    assert robots.diagnostics[0].line == 2
+
+
+def test_index_html_allows_its_directory() -> None:
+    robots = RobotsTxt.parse("User-agent: *\nDisallow: /\nAllow: /d/index.html\n")
+    match = robots.match("/d/", "bot")
+    assert match.allowed
+    assert match.rule is not None
+    assert match.rule.derived
+    assert not robots.allowed("/d/other", "bot")
+
+
+@pytest.mark.parametrize(
+    ("status", "redirects", "access"),
+    [
+        (200, 0, Access.RULES),
+        (204, 0, Access.RULES),
+        (301, 0, Access.ALLOW_ALL),
+        (200, 6, Access.ALLOW_ALL),
+        (200, 5, Access.RULES),
+        (401, 0, Access.ALLOW_ALL),
+        (403, 0, Access.ALLOW_ALL),
+        (404, 0, Access.ALLOW_ALL),
+        (410, 0, Access.ALLOW_ALL),
+        (429, 0, Access.DISALLOW_ALL),
+        (500, 0, Access.DISALLOW_ALL),
+        (503, 0, Access.DISALLOW_ALL),
+        (None, 0, Access.DISALLOW_ALL),
+        (100, 0, Access.DISALLOW_ALL),
+    ],
+)
+def test_access_rules_of_rfc9309(status: int | None, redirects: int, access: Access) -> None:
+    assert access_for_status(status, redirects=redirects) is access
+
+
+def test_from_fetch_applies_the_access_rule() -> None:
+    assert RobotsTxt.from_fetch(404).allowed("/x", "GPTBot")
+    unreachable = RobotsTxt.from_fetch(503, b"User-agent: *\nAllow: /\n")
+    assert not unreachable.allowed("/x", "GPTBot")
+    match = unreachable.match("/x", "GPTBot")
+    assert match.scope == "access"
+    assert "HTTP 503" in match.reason
+    assert not RobotsTxt.from_fetch(200, b"User-agent: *\nDisallow: /\n").allowed("/x", "a")
+
+
+def test_parse_once_query_many_does_not_reparse() -> None:
+    robots = RobotsTxt.parse("User-agent: *\nDisallow: /a*b$\nAllow: /a\n")
+    answers = [robots.allowed(f"/a{i}b", "bot") for i in range(2000)]
+    assert not any(answers)
+    assert len(robots._matchers) == 1  # one compiled matcher serves every query
+
+
+def test_wildcards_do_not_backtrack() -> None:
+    pattern = "/" + "*a" * 40 + "$"
+    robots = RobotsTxt.parse(f"User-agent: *\nDisallow: {pattern}\n")
+    assert robots.allowed("/" + "a" * 39 + "b", "bot")
+    assert not robots.allowed("/" + "a" * 40, "bot")
+
+
+def test_rejects_non_text_types() -> None:
+    with pytest.raises(TypeError):
+        RobotsTxt.parse(42)  # type: ignore[arg-type]

@@ -1,0 +1,109 @@
+"""Property tests: any input parses, parsing is deterministic, queries never raise."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reciprocity.signals.robots import RobotsTxt, path_params_query
+
+LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["User-agent: *", "User-agent: GPTBot", "Disallow: /", "Allow: /a", "Sitemap: x"]
+        ),
+        st.builds(
+            lambda key, value: f"{key}:{value}",
+            st.sampled_from(["user-agent", "allow", "disallow", "crawl-delay", "foo", "useragent"]),
+            st.text(alphabet="/*$?=&%abc:# \tñ", max_size=12),
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=30,
+)
+PATHS = st.text(alphabet="/*$?=&%abcñ#", max_size=20).map(lambda p: "/" + p)
+AGENTS = st.sampled_from(["*", "GPTBot", "gptbot", "", "Foo Bar", "ñ"])
+
+
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_parse(data: bytes) -> None:
+    robots = RobotsTxt.parse(data)
+    assert isinstance(robots.allowed("https://x.com/a", "GPTBot"), bool)
+
+
+@given(st.text(max_size=2048))
+def test_arbitrary_text_parses(text: str) -> None:
+    RobotsTxt.parse(text).match("/", "*")
+
+
+@settings(max_examples=300)
+@given(LINES, PATHS, AGENTS, st.sampled_from(["\n", "\r\n", "\r"]))
+def test_parse_is_deterministic(lines: list[str], path: str, agent: str, eol: str) -> None:
+    text = eol.join(lines)
+    first, second = RobotsTxt.parse(text), RobotsTxt.parse(text)
+    assert first.groups == second.groups
+    assert first.records == second.records
+    assert first.diagnostics == second.diagnostics
+    assert first.match(path, agent) == second.match(path, agent)
+
+
+@settings(max_examples=300)
+@given(LINES, PATHS, AGENTS)
+def test_line_endings_do_not_change_verdicts(lines: list[str], path: str, agent: str) -> None:
+    verdicts = {RobotsTxt.parse(eol.join(lines)).allowed(path, agent) for eol in ("\n", "\r\n")}
+    assert len(verdicts) == 1
+
+
+@settings(max_examples=300)
+@given(LINES, PATHS, AGENTS)
+def test_allowed_agrees_with_match(lines: list[str], path: str, agent: str) -> None:
+    robots = RobotsTxt.parse("\n".join(lines))
+    assert robots.allowed(path, agent) is robots.match(path, agent).allowed
+
+
+def _google_matches(path: str, pattern: str) -> bool:
+    """Google's position-set matcher, written plainly: the slow reference for the fast index."""
+    positions = [0]
+    for i, char in enumerate(pattern):
+        if char == "$" and i == len(pattern) - 1:
+            return positions[-1] == len(path)
+        if char == "*":
+            positions = list(range(positions[0], len(path) + 1))
+        else:
+            positions = [p + 1 for p in positions if p < len(path) and path[p] == char]
+            if not positions:
+                return False
+    return True
+
+
+def _reference_allowed(robots: RobotsTxt, path: str, agent: str) -> bool:
+    best_allow = best_disallow = -1
+    for group in robots.groups_for(agent):
+        for rule in group.rules:
+            if _google_matches(path, rule.pattern):
+                if rule.allow:
+                    best_allow = max(best_allow, len(rule.pattern))
+                else:
+                    best_disallow = max(best_disallow, len(rule.pattern))
+    if best_allow > 0 or best_disallow > 0:
+        return best_disallow <= best_allow
+    return True
+
+
+RULE_LINES = st.lists(
+    st.builds(
+        lambda kind, body: f"{kind}: /{body}",
+        st.sampled_from(["Allow", "Disallow"]),
+        st.text(alphabet="ab*$/.", max_size=8),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=1000)
+@given(RULE_LINES, st.text(alphabet="ab/.$*", max_size=10), st.sampled_from(["*", "bot"]))
+def test_matcher_equals_the_plain_algorithm(rules: list[str], path: str, agent: str) -> None:
+    robots = RobotsTxt.parse("User-agent: bot\n" + "\n".join(rules))
+    path = "/" + path
+    expected = _reference_allowed(robots, path_params_query(path), agent)
+    assert robots.allowed(path, agent) is expected

@@ -107,3 +107,19 @@ def test_matcher_equals_the_plain_algorithm(rules: list[str], path: str, agent: 
     path = "/" + path
     expected = _reference_allowed(robots, path_params_query(path), agent)
     assert robots.allowed(path, agent) is expected
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(st.sampled_from([*" \t\v\f:#ab/*$-é", "User-agent", "Disallow"]), max_size=12).map(
+        "".join
+    )
+)
+def test_fast_line_split_equals_googles_reading(line: str) -> None:
+    from reciprocity.signals.robots import _LINE_RE, _WS, _split_line
+
+    (key, value, rest) = _LINE_RE.findall(line)[0]
+    if key:
+        assert (key, value.strip(_WS), None) == _split_line(line)
+    else:
+        assert rest == line

@@ -45,7 +45,10 @@ EXIT_INTERNAL = 70
 
 # One module per subcommand under reciprocity.cli, each with `add_parser` and `run`.
 # Modules are imported lazily so that `reciprocity robots` does not pay for the openness stack.
-COMMANDS: tuple[tuple[str, str], ...] = (("robots", "reciprocity.cli.robots_cmd"),)
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("robots", "reciprocity.cli.robots_cmd"),
+    ("openness", "reciprocity.cli.openness_cmd"),
+)
 
 
 class _Command(Protocol):

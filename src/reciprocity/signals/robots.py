@@ -33,9 +33,9 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from reciprocity.signals.diagnostics import Diagnostic
 
@@ -81,6 +81,16 @@ _KEY_PREFIXES: Final[tuple[tuple[str, str, bool], ...]] = (
     ("site-map", "sitemap", True),
 )
 
+# The common case, spelled exactly: one dict lookup instead of a scan of the prefixes.
+_EXACT_KEYS: Final = {prefix: (kind, typo) for prefix, kind, typo in _KEY_PREFIXES}
+
+# The same, in the spellings files use most, so that the hot loop need not lower-case the key.
+_SPELLED_KEYS: Final = {
+    spelling: found
+    for key, found in _EXACT_KEYS.items()
+    for spelling in (key, key.upper(), key.capitalize(), key.title())
+}
+
 # Records other mechanisms read from robots.txt. Anything else is kept too, with a diagnostic.
 KNOWN_RECORDS: Final = frozenset(
     {
@@ -99,6 +109,7 @@ KNOWN_RECORDS: Final = frozenset(
 
 _ESCAPE_RE: Final = re.compile(r"%[0-9A-Fa-f]{2}|[\x80-\xff]")
 _TOKEN_RE: Final = re.compile(r"[A-Za-z_-]*")
+_PATH_START_RE: Final = re.compile(r"[/?;]")
 
 
 class Access(str, enum.Enum):
@@ -141,8 +152,9 @@ def access_for_status(status: int | None, *, redirects: int = 0, max_redirects: 
     return Access.DISALLOW_ALL
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+# Rule and Record are NamedTuples rather than dataclasses: a large file holds thousands of them and
+# tuple construction is several times cheaper than a frozen dataclass's __init__.
+class Rule(NamedTuple):
     """An ``Allow`` or ``Disallow`` line; ``pattern`` is the %-normalised form that is matched."""
 
     line: int
@@ -172,11 +184,20 @@ class Group:
     """The lower-cased product tokens Google matches against (``*`` excluded)."""
     is_global: bool
     """True when one of the lines is ``User-agent: *``."""
-    rules: tuple[Rule, ...]
+    lines: tuple[tuple[int, bool, str], ...]
+    """The group's rule lines as read: (line, is_allow, value in one-char-per-byte form)."""
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The group's rules, patterns %-normalised (built on demand: most groups are never
+        queried, and a large file has thousands of rule lines)."""
+        return tuple(
+            Rule(number, allow, pattern, _decode(value), derived)
+            for pattern, (number, allow, value, derived) in _with_derived(self.lines)
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """Any other ``key: value`` line, with the group it sits in (``None``: before any group)."""
 
     line: int
@@ -203,62 +224,131 @@ class RobotsMatch:
         return None if self.rule is None else self.rule.line
 
 
+# What the index stores for a rule: (line, allow, value as read, derived). The Rule object, with
+# its decoded text, is only built for a rule that is reported (see `_rule`).
+_Entry = tuple[int, bool, str, bool]
+_BUCKET: Final = 3
+# A wildcard rule, ready for matching: (priority, allow, text before the first `*`, its length,
+# text after the last `*`, shape, all parts, anchored by `$`, entry).
+_Wild = tuple[int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
+
+
+def _with_derived(lines: Iterable[tuple[int, bool, str]]) -> Iterator[tuple[str, _Entry]]:
+    """Each rule line as (normalised pattern, entry), plus the directory allow Google derives
+    from ``Allow: .../index.htm...``."""
+    for number, allow, value in lines:
+        pattern = value if value.isascii() and "%" not in value else _escape_pattern(value)
+        yield pattern, (number, allow, value, False)
+        if allow and "/index.htm" in pattern:
+            slash = pattern.rfind("/")
+            if pattern.startswith("/index.htm", slash):
+                yield pattern[: slash + 1] + "$", (number, True, value, True)
+
+
+def _rule(entry: _Entry) -> Rule:
+    number, allow, value, derived = entry
+    pattern = _escape_pattern(value)
+    if derived:
+        pattern = pattern[: pattern.rfind("/") + 1] + "$"
+    return Rule(number, allow, pattern, _decode(value), derived)
+
+
 class _Matcher:
     """The rules that apply to one agent, indexed for fast longest-match lookup."""
 
-    __slots__ = ("exact", "lengths", "literal", "scope", "wild")
+    __slots__ = ("buckets", "exact", "scope", "short", "wild")
 
-    def __init__(self, rules: Iterator[Rule], scope: Literal["specific", "global", "none"]) -> None:
+    def __init__(
+        self,
+        lines: Iterable[tuple[int, bool, str]],
+        scope: Literal["specific", "global", "none"],
+    ) -> None:
         self.scope = scope
-        literal: dict[int, dict[str, Rule]] = {}
-        exact: dict[str, Rule] = {}
-        wild: list[tuple[int, bool, tuple[str, ...], bool, Rule]] = []
-        for rule in rules:
-            pattern = rule.pattern
+        literal: dict[int, dict[str, _Entry]] = {}
+        exact: dict[str, _Entry] = {}
+        wild: list[_Wild] = []
+        for pattern, entry in _with_derived(lines):
             if not pattern:
                 continue  # an empty pattern has priority 0 and never decides
             if "*" in pattern:
                 anchored = pattern.endswith("$")
-                body = pattern[:-1] if anchored else pattern
-                wild.append((len(pattern), rule.allow, tuple(body.split("*")), anchored, rule))
+                parts = tuple((pattern[:-1] if anchored else pattern).split("*"))
+                # Shapes: 0 = `A*B`, 1 = `A*B$`, 2 = more stars. The first two cover nine
+                # wildcard rules in ten and are matched inline, without a function call.
+                shape = (1 if anchored else 0) if len(parts) == 2 else 2
+                first = parts[0]
+                wild.append(
+                    (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, anchored,
+                     entry)
+                )  # fmt: skip
             elif pattern.endswith("$"):
                 body = pattern[:-1]
-                exact[body] = _prefer(exact.get(body), rule)
+                exact[body] = _prefer(exact.get(body), entry)
             else:
-                table = literal.setdefault(len(pattern), {})
-                table[pattern] = _prefer(table.get(pattern), rule)
+                table = literal.get(len(pattern))
+                if table is None:
+                    table = literal[len(pattern)] = {}
+                table[pattern] = _prefer(table.get(pattern), entry)
         # Longest first; at equal length Allow first; then file order (Google keeps the first).
-        wild.sort(key=lambda w: (-w[0], not w[1], w[4].line))
-        self.literal = literal
-        self.lengths = tuple(sorted(literal, reverse=True))
+        wild.sort(key=lambda w: (-w[0], not w[1], w[8][0]))
+        # Literal patterns are bucketed by their first _BUCKET characters, so that a query only
+        # tries the lengths of patterns that share its start (a large file has dozens of lengths).
+        buckets: dict[str, list[tuple[int, dict[str, _Entry]]]] = {}
+        short: list[tuple[int, dict[str, _Entry]]] = []
+        for length in sorted(literal, reverse=True):
+            if length < _BUCKET:
+                short.append((length, literal[length]))
+                continue
+            for pattern, entry in literal[length].items():
+                bucket = buckets.get(pattern[:_BUCKET])
+                if bucket is None:
+                    bucket = buckets[pattern[:_BUCKET]] = []
+                if not bucket or bucket[-1][0] != length:
+                    bucket.append((length, {}))
+                bucket[-1][1][pattern] = entry
+        self.buckets = {start: tuple(tables) for start, tables in buckets.items()}
+        self.short = tuple(short)
         self.exact = exact
         self.wild = tuple(wild)
 
-    def decide(self, path: str) -> Rule | None:
-        best: Rule | None = self.exact.get(path)
+    def decide(self, path: str) -> _Entry | None:
+        best = self.exact.get(path)
         n = len(path)
         priority = n + 1 if best is not None else 0
         if best is None:
-            for length in self.lengths:
-                if length > n:
-                    continue
-                hit = self.literal[length].get(path[:length])
-                if hit is not None:
-                    best, priority = hit, length
-                    break
-        for length, allow, parts, anchored, rule in self.wild:
+            for length, table in self.buckets.get(path[:_BUCKET], ()):
+                if length <= n:
+                    hit = table.get(path[:length])
+                    if hit is not None:
+                        best, priority = hit, length
+                        break
+            else:
+                for length, table in self.short:
+                    hit = table.get(path[:length])
+                    if hit is not None:
+                        best, priority = hit, length
+                        break
+        for length, allow, first, skip, last, shape, parts, anchored, entry in self.wild:
             if length < priority:
                 break
-            if length == priority and (not allow or (best is not None and best.allow)):
+            if length == priority and (not allow or (best is not None and best[1])):
                 continue
-            if _wild_match(path, parts, anchored):
-                return rule
+            if not path.startswith(first):
+                continue
+            if shape == 0:
+                if path.find(last, skip) >= 0:
+                    return entry
+            elif shape == 1:
+                if n - len(last) >= skip and path.endswith(last):
+                    return entry
+            elif _wild_match(path, parts, anchored):
+                return entry
         return best
 
 
-def _prefer(old: Rule | None, new: Rule) -> Rule:
+def _prefer(old: _Entry | None, new: _Entry) -> _Entry:
     # Same pattern twice: Allow beats Disallow; otherwise the first line stays the deciding one.
-    if old is None or (new.allow and not old.allow):
+    if old is None or (new[1] and not old[1]):
         return new
     return old
 
@@ -298,16 +388,25 @@ def path_params_query(url: str) -> str:
     Scheme, authority and fragment are dropped; the result always starts with ``/`` (``/`` when
     the URL has no path). The URL is not normalised: pass it %-encoded, as Google expects.
     """
-    start = 2 if url.startswith("//") else 0
-    early_path = _find_first_of(url, "/?;", start)
-    protocol_end = url.find("://", start)
-    if protocol_end < 0 or (0 <= early_path < protocol_end):
-        protocol_end = start
+    search = _PATH_START_RE.search
+    start = 0
+    # http(s) URLs, nearly every query, skip the scheme search: "://" is where Google finds it.
+    if url.startswith("https://"):
+        protocol_end = 8
+    elif url.startswith("http://"):
+        protocol_end = 7
     else:
-        protocol_end += 3
-    path_start = _find_first_of(url, "/?;", protocol_end)
-    if path_start < 0:
+        start = 2 if url.startswith("//") else 0
+        early = search(url, start)
+        protocol_end = url.find("://", start)
+        if protocol_end < 0 or (early is not None and early.start() < protocol_end):
+            protocol_end = start
+        else:
+            protocol_end += 3
+    found = search(url, protocol_end)
+    if found is None:
         return "/"
+    path_start = found.start()
     hash_pos = url.find("#", start)
     if 0 <= hash_pos < path_start:
         return "/"
@@ -315,11 +414,6 @@ def path_params_query(url: str) -> str:
     if "\x00" in path:
         path = path[: path.index("\x00")]  # Google matches a C string
     return path if path.startswith("/") else "/" + path
-
-
-def _find_first_of(text: str, chars: str, start: int) -> int:
-    found = [i for i in (text.find(c, start) for c in chars) if i >= 0]
-    return min(found) if found else -1
 
 
 def extract_product_token(value: str) -> str:
@@ -345,8 +439,10 @@ def _decode(value: str) -> str:
     return value if value.isascii() else value.encode("latin-1").decode("utf-8", "replace")
 
 
-def _classify(key: str) -> tuple[str, bool]:
-    lowered = key.lower()
+def _classify(lowered: str) -> tuple[str, bool]:
+    exact = _EXACT_KEYS.get(lowered)
+    if exact is not None:
+        return exact
     for prefix, kind, typo in _KEY_PREFIXES:
         if lowered.startswith(prefix):
             return kind, typo or lowered != prefix
@@ -447,7 +543,15 @@ class RobotsTxt:
     def _matcher(self, user_agent: str) -> _Matcher:
         matcher = self._matchers.get(user_agent)
         if matcher is None:
-            matcher = self._matchers[user_agent] = self._build_matcher(user_agent)
+            groups, scope = self._groups_for(user_agent)
+            # Agents that select the same groups (typically: every agent the file does not name)
+            # share one index.
+            selection = f"\x00{scope}" + ",".join(str(g.index) for g in groups)
+            matcher = self._matchers.get(selection)
+            if matcher is None:
+                lines = (line for group in groups for line in group.lines)
+                matcher = self._matchers[selection] = _Matcher(lines, scope)
+            self._matchers[user_agent] = matcher
         return matcher
 
     def _groups_for(
@@ -461,24 +565,21 @@ class RobotsTxt:
         common = [g for g in self.groups if g.is_global]
         return common, ("global" if common else "none")
 
-    def _build_matcher(self, user_agent: str) -> _Matcher:
-        groups, scope = self._groups_for(user_agent)
-        return _Matcher((rule for group in groups for rule in group.rules), scope)
-
     def allowed(self, url: str, user_agent: str) -> bool:
         """Whether ``user_agent`` may fetch ``url`` (a full URL or a path, %-encoded)."""
         if self.access is not Access.RULES:
             return self.access is Access.ALLOW_ALL
-        rule = self._matcher(user_agent).decide(path_params_query(url))
-        return True if rule is None else rule.allow
+        entry = self._matcher(user_agent).decide(path_params_query(url))
+        return True if entry is None else entry[1]
 
     def match(self, url: str, user_agent: str) -> RobotsMatch:
         """Like :meth:`allowed`, with the deciding rule and why."""
         if self.access is not Access.RULES:
             return RobotsMatch(self.access is Access.ALLOW_ALL, None, "access", self.reason)
         matcher = self._matcher(user_agent)
-        rule = matcher.decide(path_params_query(url))
-        if rule is not None:
+        entry = matcher.decide(path_params_query(url))
+        if entry is not None:
+            rule = _rule(entry)
             return RobotsMatch(rule.allow, rule, matcher.scope, "longest matching rule")
         if matcher.scope == "none":
             return RobotsMatch(True, None, "none", f"no group for {user_agent!r} and no '*' group")
@@ -516,6 +617,55 @@ class RobotsTxt:
         return None
 
 
+# One regex pass over the whole file splits every line into (key, value, rest): `key`/`value` for
+# a `key: value` line (comment dropped), `rest` for any other line. findall yields exactly one tuple
+# per line, so a tuple's index is its line number, and the per-line work left in Python is small.
+_LINE_RE: Final = re.compile(
+    # The first branch takes the usual `Key: value` line; a key with inner whitespace (or \v, \f),
+    # an empty key, a missing colon, a comment or prose falls to the second, read in Python.
+    r"^(?:[ \t]*([^:#\n \t\v\f]+)[ \t]*:[ \t]*([^#\n]*)[^\n]*|([^\n]*))$",
+    re.MULTILINE,
+)
+
+
+def _split_line(line: str) -> tuple[str, str, str | None]:
+    """Key and value of any line, as Google's GetKeyAndValueFrom reads it, with a diagnostic code
+    when the line was repaired (``missing-colon``) or skipped (``no-separator``, ``empty-key``)."""
+    hash_at = line.find("#")
+    if hash_at >= 0:
+        line = line[:hash_at]
+    line = line.strip(_WS)
+    if not line:
+        return "", "", None
+    colon = line.find(":")
+    if colon >= 0:
+        key = line[:colon].strip(_WS)
+        return key, line[colon + 1 :].strip(_WS), (None if key else "empty-key")
+    # Google accepts whitespace for a forgotten colon if the line is exactly two words.
+    space = min((i for i in (line.find(" "), line.find("\t")) if i >= 0), default=-1)
+    if space < 0:
+        return "", "", "no-separator"
+    value = line[space:].strip(_WS)
+    if " " in value or "\t" in value:
+        return "", "", "no-separator"
+    return line[:space].strip(_WS), value, "missing-colon"
+
+
+def _clean_lines(text: str, diagnostics: list[Diagnostic]) -> str:
+    """Cut lines at a NUL byte and after MAX_LINE_BYTES, as Google's C parser does."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if "\x00" in line:
+            line = line[: line.index("\x00")]
+        if len(line) > MAX_LINE_BYTES:
+            line = line[:MAX_LINE_BYTES]
+            diagnostics.append(
+                Diagnostic(number, "line-too-long", f"line cut after {MAX_LINE_BYTES} bytes")
+            )
+        lines[number - 1] = line
+    return "\n".join(lines)
+
+
 def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     diagnostics: list[Diagnostic] = []
     size = len(body)
@@ -546,14 +696,17 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     text = body.decode("latin-1")  # one character per byte: offsets and escapes stay exact
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    has_nul = "\x00" in text
+    if "\x00" in text or (
+        len(text) > MAX_LINE_BYTES and max(map(len, text.split("\n"))) > MAX_LINE_BYTES
+    ):
+        text = _clean_lines(text, diagnostics)
 
     groups: list[Group] = []
     records: list[Record] = []
     agents: list[str] = []
     tokens: set[str] = set()
     is_global = False
-    rules: list[Rule] = []
+    rules: list[tuple[int, bool, str]] = []
     group_line = 0
     in_group = False
 
@@ -564,45 +717,30 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
             )
         )
 
-    for number, raw_line in enumerate(text.split("\n"), 1):
-        line = raw_line
-        if has_nul and "\x00" in line:
-            line = line[: line.index("\x00")]
-        if len(line) > MAX_LINE_BYTES:
-            line = line[:MAX_LINE_BYTES]
-            diagnostics.append(
-                Diagnostic(number, "line-too-long", f"line cut after {MAX_LINE_BYTES} bytes")
-            )
-        hash_at = line.find("#")
-        if hash_at >= 0:
-            line = line[:hash_at]
-        line = line.strip(_WS)
-        if not line:
-            continue
-        colon = line.find(":")
-        if colon >= 0:
-            key = line[:colon].strip(_WS)
-            value = line[colon + 1 :].strip(_WS)
+    spelled = _SPELLED_KEYS
+    for number, (key, value, rest) in enumerate(_LINE_RE.findall(text), 1):
+        if key:
+            value = value.strip(_WS)
+        elif rest:
+            rest = rest.strip(_WS)
+            if not rest or rest[0] == "#":
+                continue  # blank, or a comment that mentions a colon
+            key, value, code = _split_line(rest)
+            if code is not None:
+                if code == "missing-colon":
+                    message = f"read as {_decode(key)}: {_decode(value)}"
+                else:
+                    message = (
+                        "line has no key; skipped"
+                        if code == "empty-key"
+                        else ("line has no ':' and is not two words; skipped")
+                    )
+                diagnostics.append(Diagnostic(number, code, message))
+            if not key:
+                continue
         else:
-            # Google accepts whitespace for a forgotten colon, if the line is exactly two words.
-            space = min((i for i in (line.find(" "), line.find("\t")) if i >= 0), default=-1)
-            if space < 0:
-                diagnostics.append(Diagnostic(number, "no-separator", "line has no ':'; skipped"))
-                continue
-            key = line[:space].strip(_WS)
-            value = line[space:].strip(_WS)
-            if " " in value or "\t" in value:
-                diagnostics.append(
-                    Diagnostic(number, "no-separator", "line has no ':' and more than two words")
-                )
-                continue
-            diagnostics.append(
-                Diagnostic(number, "missing-colon", f"read as {_decode(key)}: {_decode(value)}")
-            )
-        if not key:
-            diagnostics.append(Diagnostic(number, "empty-key", "line has no key; skipped"))
             continue
-        kind, typo = _classify(key)
+        kind, typo = spelled.get(key) or _classify(key.lower())
         if typo:
             diagnostics.append(Diagnostic(number, "key-typo", f"{_decode(key)!r} read as {kind!r}"))
         if kind == "user-agent":
@@ -631,14 +769,7 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                     Diagnostic(number, "rule-outside-group", "rule before any User-agent; ignored")
                 )
                 continue
-            allow = kind == "allow"
-            pattern = _escape_pattern(value)
-            raw = _decode(value)
-            rules.append(Rule(number, allow, pattern, raw))
-            if allow:
-                slash = pattern.rfind("/")
-                if slash >= 0 and pattern.startswith("/index.htm", slash):
-                    rules.append(Rule(number, True, pattern[: slash + 1] + "$", raw, derived=True))
+            rules.append((number, kind == "allow", value))
         else:
             if kind not in KNOWN_RECORDS:
                 diagnostics.append(

@@ -23,7 +23,7 @@ RECORDS = [
     ("bloom.mof", GROUND_TRUTH, "mot/models/BLOOM.yml"),
     ("lucie.eu", GROUND_TRUTH, "osai_index/main-database/Lucie.yaml"),
     ("llama-3.1.eu", GROUND_TRUTH, "osai_index/main-database/llama-3.1.yaml"),
-    ("lucie-7b.card", DATA, "Lucie-7B.README.md"),
+    ("tern-7b.card", DATA, "Tern-7B.README.md"),
 ]
 
 
@@ -72,10 +72,10 @@ def test_json_carries_the_verdicts(capsys: pytest.CaptureFixture[str]) -> None:
 def test_standard_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = (DATA / "Lucie-7B.README.md").read_bytes()
+    text = (DATA / "Tern-7B.README.md").read_bytes()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text)))
     assert main(["openness", "-"]) == EXIT_OK
-    assert capsys.readouterr().out.startswith("# Openness of Lucie-7B\n\n- source: <stdin>")
+    assert capsys.readouterr().out.startswith("# Openness of Tern-7B\n\n- source: <stdin>")
 
 
 def test_missing_file_is_one_line_and_exit_3(capsys: pytest.CaptureFixture[str]) -> None:

@@ -48,8 +48,8 @@ def test_missing_facts_make_an_incomplete_verdict_not_a_failure() -> None:
     assert training.status is CheckStatus.MISSING
 
 
-def test_lucie_card_unknown_dataset_licence() -> None:
-    assessment = assess(load(DATA / "Lucie-7B.README.md"))
+def test_card_unknown_dataset_licence() -> None:
+    assessment = assess(load(DATA / "Tern-7B.README.md"))
     requirements = {r.key: r for r in assessment.truly_open.requirements}
     assert requirements["truly-open.free-use"].status is CheckStatus.MET
     assert requirements["truly-open.training-data"].status is CheckStatus.UNKNOWN

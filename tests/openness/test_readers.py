@@ -16,7 +16,7 @@ def test_formats_are_recognised_by_content() -> None:
     # EU records open with "---" (a YAML document marker), which must not read as a card header.
     eu = load(eu_dir() / "main-database" / "Lucie.yaml")
     assert eu.source_format is SourceFormat.EU_OSAI
-    assert load(DATA / "Lucie-7B.README.md").source_format is SourceFormat.HF_CARD
+    assert load(DATA / "Tern-7B.README.md").source_format is SourceFormat.HF_CARD
 
 
 def test_mof_licences_are_kept_as_written() -> None:
@@ -84,8 +84,8 @@ def test_eu_free_text_licence_is_normalised_only_when_unambiguous() -> None:
 
 
 def test_hf_card_header() -> None:
-    release = load(DATA / "Lucie-7B.README.md")
-    assert release.name == "Lucie-7B"
+    release = load(DATA / "Tern-7B.README.md")
+    assert release.name == "Tern-7B"
     weights = release.component("Model parameters (Final)")
     assert weights is not None
     assert (weights.state, weights.licence, weights.raw_licence) == (
@@ -96,7 +96,7 @@ def test_hf_card_header() -> None:
     datasets = release.component("Datasets")
     assert datasets is not None
     assert datasets.state is LicenceState.UNKNOWN
-    assert "OpenLLM-France/Lucie-Training-Dataset" in datasets.evidence
+    assert "example-org/tern-pretraining-mix" in datasets.evidence
 
 
 def test_hf_card_custom_licence_gating_and_results() -> None:

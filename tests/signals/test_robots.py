@@ -180,3 +180,30 @@ def test_wildcards_do_not_backtrack() -> None:
 def test_rejects_non_text_types() -> None:
     with pytest.raises(TypeError):
         RobotsTxt.parse(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "matches"),
+    [
+        ("/a/b", "/a", True),
+        ("/a/b", "/a/b$", True),
+        ("/a/b/", "/a/b$", False),
+        ("/a/x/b.pdf", "/a/*.pdf$", True),
+        ("/a/x/b.pdf?x", "/a/*.pdf$", False),
+        ("/a/x/b.pdf?x", "/a/*.pdf", True),
+        ("/", "*", True),
+        ("/fish", "/fish*", True),
+        ("/caf%C3%A9", "/caf%C3%A9", True),
+    ],
+)
+def test_pattern_matches(path: str, pattern: str, matches: bool) -> None:
+    from reciprocity.signals.robots import pattern_matches
+
+    assert pattern_matches(path, pattern) is matches
+
+
+def test_normalise_pattern() -> None:
+    from reciprocity.signals.robots import normalise_pattern
+
+    assert normalise_pattern("/á%2f") == "/%C3%A1%2F"
+    assert normalise_pattern("/plain") == "/plain"

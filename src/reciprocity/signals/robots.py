@@ -50,7 +50,9 @@ __all__ = [
     "Rule",
     "access_for_status",
     "extract_product_token",
+    "normalise_pattern",
     "path_params_query",
+    "pattern_matches",
 ]
 
 ROBOTS_SIZE_LIMIT: Final = 500 * 1024
@@ -420,6 +422,31 @@ def extract_product_token(value: str) -> str:
     """The product token Google reads from a ``User-agent`` value: its ``[A-Za-z_-]*`` prefix."""
     match = _TOKEN_RE.match(value)
     return match.group() if match else ""
+
+
+def normalise_pattern(pattern: str) -> str:
+    """A path pattern in the form robots.txt rules are matched in: non-ASCII characters become
+    %-escaped UTF-8 octets, existing escapes get upper-case hex (``/á%2f`` -> ``/%C3%A1%2F``).
+
+    For other mechanisms that borrow RFC 9309 path matching (AIPREF ``Content-Usage`` rules,
+    ai.txt), so that their patterns normalise exactly as ``Allow``/``Disallow`` do.
+    """
+    if pattern.isascii() and "%" not in pattern:
+        return pattern
+    return _escape_pattern(pattern.encode("utf-8", "surrogatepass").decode("latin-1"))
+
+
+def pattern_matches(path: str, pattern: str) -> bool:
+    """Whether a normalised robots.txt ``pattern`` matches ``path`` (path, params and query).
+
+    ``*`` matches any run of characters, a final ``$`` anchors the end, matching starts at the
+    first character of the path. Use :func:`path_params_query` to get ``path`` from a URL.
+    """
+    anchored = pattern.endswith("$")
+    if "*" not in pattern:
+        return path == pattern[:-1] if anchored else path.startswith(pattern)
+    body = pattern[:-1] if anchored else pattern
+    return _wild_match(path, tuple(body.split("*")), anchored)
 
 
 def _escape_pattern(value: str) -> str:

@@ -1,0 +1,224 @@
+"""From the statements found for one document to one decision per use, with evidence.
+
+The rules (DESIGN.md §3):
+
+* inside a mechanism its own rules have already chosen the statement(s) that apply;
+* across mechanisms the most restrictive stance wins: ``deny`` > ``allow`` > ``unknown``
+  (as AIPREF vocab §5.1 and RSL combine); every disagreement is kept as a :class:`Conflict`;
+* a ``deny`` that lists ``exceptions`` (CC signals' ``exceptions=cc-cr``, RSL payment terms) stays
+  a ``deny`` naming what would lift it, and becomes an ``allow`` carrying those obligations only
+  when the caller accepts all of them (``accept={"credit"}``) — the promise is then recorded;
+* obligations that come with an ``allow`` (a CC BY licence asks for attribution) are always listed.
+
+Nothing here does I/O: deciding needs no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reciprocity.signals.statement import Mechanism, Statement
+from reciprocity.uses import USES, Stance, Use
+
+__all__ = ["Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
+
+_RANK = {Stance.DENY: 2, Stance.ALLOW: 1, Stance.UNKNOWN: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A statement together with where its carrier came from."""
+
+    statement: Statement
+    source: str
+    """URL of the robots.txt / tdmrep.json / ai.txt / RSL file, or the document's own URL or
+    archive location (``file.warc.gz@offset``) for headers and HTML."""
+    fetched: str | None = None
+    """When the carrier was fetched or crawled (ISO 8601), when known."""
+
+    @property
+    def mechanism(self) -> Mechanism:
+        return self.statement.mechanism
+
+    def stance(self, use: Use) -> Stance:
+        return self.statement.stance(use)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready record: mechanism, source, line, rule, raw text, stance per use …"""
+        s = self.statement
+        record: dict[str, object] = {
+            "mechanism": s.mechanism.value,
+            "carrier": s.carrier.value,
+            "source": self.source,
+            "line": s.line,
+            "rule": s.rule,
+            "raw": s.raw,
+            "stances": {use.value: stance.value for use, stance in s.stances},
+        }
+        if self.fetched:
+            record["fetched"] = self.fetched
+        for name in ("exceptions", "obligations"):
+            if getattr(s, name):
+                record[name] = list(getattr(s, name))
+        if s.license:
+            record["license"] = s.license
+        if s.note:
+            record["note"] = s.note
+        if s.diagnostics:
+            record["diagnostics"] = [str(d) for d in s.diagnostics]
+        return record
+
+    def describe(self) -> str:
+        """One line for people: ``robots.txt line 12 (https://x/robots.txt): Disallow: /``."""
+        s = self.statement
+        where = f"{s.mechanism.value}"
+        if s.line is not None:
+            where += f" {'field' if s.carrier.value == 'http-header' else 'line'} {s.line}"
+        rule = f" [{s.rule}]" if s.rule else ""
+        return f"{where} ({self.source}): {s.raw}{rule}"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two pieces of evidence from different mechanisms disagreeing about one use."""
+
+    use: Use
+    deny: Evidence
+    allow: Evidence
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "use": self.use.value,
+            "deny": self.deny.describe(),
+            "allow": self.allow.describe(),
+            "mechanisms": [self.deny.mechanism.value, self.allow.mechanism.value],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UseDecision:
+    """The decision for one use."""
+
+    use: Use
+    stance: Stance
+    deciding: tuple[Evidence, ...]
+    """The evidence that holds the winning stance (empty when unknown)."""
+    exceptions: tuple[str, ...] = ()
+    """For a deny: obligations that would lift it if the caller accepted them (all of them)."""
+    obligations: tuple[str, ...] = ()
+    """For an allow: obligations that come with it, including accepted exceptions."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What may be done with one document, per use, and why."""
+
+    url: str
+    uses: tuple[UseDecision, ...]
+    evidence: tuple[Evidence, ...]
+    conflicts: tuple[Conflict, ...]
+    accepted: frozenset[str] = field(default_factory=frozenset)
+
+    def decision(self, use: Use | str) -> UseDecision:
+        wanted = Use(use)
+        for decided in self.uses:
+            if decided.use is wanted:
+                return decided
+        raise KeyError(wanted)  # pragma: no cover - every use is always decided
+
+    def for_use(self, use: Use | str) -> Literal["allow", "deny", "unknown"]:
+        """``allow``, ``deny`` or ``unknown`` for ``train-ai``, ``ai-use`` or ``search``."""
+        stance = self.decision(use).stance
+        if stance is Stance.ALLOW:
+            return "allow"
+        if stance is Stance.DENY:
+            return "deny"
+        return "unknown"
+
+    @property
+    def obligations(self) -> tuple[str, ...]:
+        """Every obligation attached to an allowed use, in first-seen order."""
+        seen: dict[str, None] = {}
+        for decided in self.uses:
+            if decided.stance is Stance.ALLOW:
+                seen.update(dict.fromkeys(decided.obligations))
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "uses": {
+                d.use.value: {
+                    "decision": d.stance.value,
+                    "deciding": [e.describe() for e in d.deciding],
+                    **({"exceptions": list(d.exceptions)} if d.exceptions else {}),
+                    **({"obligations": list(d.obligations)} if d.obligations else {}),
+                }
+                for d in self.uses
+            },
+            "obligations": list(self.obligations),
+            "accepted": sorted(self.accepted),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+def _effective(evidence: Evidence, use: Use, accept: Collection[str]) -> tuple[Stance, bool]:
+    """The stance of ``evidence`` for ``use`` after accepted exceptions, and whether lifted."""
+    stance = evidence.stance(use)
+    exceptions = evidence.statement.exceptions
+    if stance is Stance.DENY and exceptions and all(e in accept for e in exceptions):
+        return Stance.ALLOW, True
+    return stance, False
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def resolve(
+    url: str, evidence: Iterable[Evidence], *, accept: Collection[str] = frozenset()
+) -> Decision:
+    """Combine the evidence found for one document into a decision per use."""
+    found = tuple(evidence)
+    decisions = []
+    conflicts: list[Conflict] = []
+    for use in USES:
+        denies: list[Evidence] = []
+        allows: list[tuple[Evidence, bool]] = []
+        for item in found:
+            stance, lifted = _effective(item, use, accept)
+            if stance is Stance.DENY:
+                denies.append(item)
+            elif stance is Stance.ALLOW:
+                allows.append((item, lifted))
+        if denies:
+            exceptions: tuple[str, ...] = ()
+            # A deny can be lifted only if every deny names exceptions; list what would do it.
+            if all(d.statement.exceptions for d in denies):
+                exceptions = _unique(e for d in denies for e in d.statement.exceptions)
+            decisions.append(UseDecision(use, Stance.DENY, tuple(denies), exceptions=exceptions))
+            reported: set[tuple[Mechanism, Mechanism]] = set()
+            for deny in denies:
+                for allow, _ in allows:
+                    pair = (deny.mechanism, allow.mechanism)
+                    if deny.mechanism is not allow.mechanism and pair not in reported:
+                        reported.add(pair)
+                        conflicts.append(Conflict(use, deny, allow))
+        elif allows:
+            obligations = _unique(
+                o
+                for item, lifted in allows
+                for o in (
+                    (*item.statement.exceptions, *item.statement.obligations)
+                    if lifted
+                    else item.statement.obligations
+                )
+            )
+            deciding = tuple(item for item, _ in allows)
+            decisions.append(UseDecision(use, Stance.ALLOW, deciding, obligations=obligations))
+        else:
+            decisions.append(UseDecision(use, Stance.UNKNOWN, ()))
+    return Decision(url, tuple(decisions), found, tuple(conflicts), frozenset(accept))

@@ -33,7 +33,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
@@ -92,6 +92,12 @@ _SPELLED_KEYS: Final = {
     for key, found in _EXACT_KEYS.items()
     for spelling in (key, key.upper(), key.capitalize(), key.title())
 }
+
+# Keys seen before, classified (stylesheets served as robots.txt repeat `color`, `margin` …).
+_CLASSIFIED: dict[str, tuple[str, bool]] = dict(_EXACT_KEYS)
+
+_DIAGNOSTICS_PER_CODE: Final = 100
+"""Diagnostics of one kind listed per file; the rest are counted in one more diagnostic."""
 
 # Records other mechanisms read from robots.txt. Anything else is kept too, with a diagnostic.
 KNOWN_RECORDS: Final = frozenset(
@@ -195,7 +201,7 @@ class Group:
         queried, and a large file has thousands of rule lines)."""
         return tuple(
             Rule(number, allow, pattern, _decode(value), derived)
-            for pattern, (number, allow, value, derived) in _with_derived(self.lines)
+            for pattern, (number, allow, value, derived) in _patterns(self.lines)
         )
 
 
@@ -235,16 +241,26 @@ _BUCKET: Final = 3
 _Wild = tuple[int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
 
 
-def _with_derived(lines: Iterable[tuple[int, bool, str]]) -> Iterator[tuple[str, _Entry]]:
-    """Each rule line as (normalised pattern, entry), plus the directory allow Google derives
-    from ``Allow: .../index.htm...``."""
-    for number, allow, value in lines:
-        pattern = value if value.isascii() and "%" not in value else _escape_pattern(value)
-        yield pattern, (number, allow, value, False)
+def _derived(pairs: list[tuple[str, _Entry]]) -> list[tuple[str, _Entry]]:
+    """The directory allows Google derives from ``Allow: .../index.htm...`` rules."""
+    extra = []
+    for pattern, (number, allow, value, _) in pairs:
         if allow and "/index.htm" in pattern:
             slash = pattern.rfind("/")
             if pattern.startswith("/index.htm", slash):
-                yield pattern[: slash + 1] + "$", (number, True, value, True)
+                extra.append((pattern[: slash + 1] + "$", (number, True, value, True)))
+    return extra
+
+
+def _patterns(lines: Iterable[tuple[int, bool, str]]) -> list[tuple[str, _Entry]]:
+    """Each rule line as (normalised pattern, entry), then the derived directory allows."""
+    pairs = [
+        (value if value.isascii() and "%" not in value else _escape_pattern(value),
+         (number, allow, value, False))
+        for number, allow, value in lines
+    ]  # fmt: skip
+    pairs.extend(_derived(pairs))
+    return pairs
 
 
 def _rule(entry: _Entry) -> Rule:
@@ -258,7 +274,7 @@ def _rule(entry: _Entry) -> Rule:
 class _Matcher:
     """The rules that apply to one agent, indexed for fast longest-match lookup."""
 
-    __slots__ = ("buckets", "exact", "scope", "short", "wild")
+    __slots__ = ("buckets", "exact", "scope", "short", "wild", "wild_by_start", "wild_for")
 
     def __init__(
         self,
@@ -266,10 +282,14 @@ class _Matcher:
         scope: Literal["specific", "global", "none"],
     ) -> None:
         self.scope = scope
-        literal: dict[int, dict[str, _Entry]] = {}
+        pairs = _patterns(lines)
+        # Literal patterns are bucketed by their first _BUCKET characters, so that a query only
+        # tries the lengths of patterns that share its start (a large file has dozens of lengths).
+        by_start: dict[str, dict[int, dict[str, _Entry]]] = {}
+        short: dict[int, dict[str, _Entry]] = {}
         exact: dict[str, _Entry] = {}
         wild: list[_Wild] = []
-        for pattern, entry in _with_derived(lines):
+        for pattern, entry in pairs:
             if not pattern:
                 continue  # an empty pattern has priority 0 and never decides
             if "*" in pattern:
@@ -283,35 +303,41 @@ class _Matcher:
                     (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, anchored,
                      entry)
                 )  # fmt: skip
-            elif pattern.endswith("$"):
-                body = pattern[:-1]
-                exact[body] = _prefer(exact.get(body), entry)
-            else:
-                table = literal.get(len(pattern))
-                if table is None:
-                    table = literal[len(pattern)] = {}
-                table[pattern] = _prefer(table.get(pattern), entry)
-        # Longest first; at equal length Allow first; then file order (Google keeps the first).
-        wild.sort(key=lambda w: (-w[0], not w[1], w[8][0]))
-        # Literal patterns are bucketed by their first _BUCKET characters, so that a query only
-        # tries the lengths of patterns that share its start (a large file has dozens of lengths).
-        buckets: dict[str, list[tuple[int, dict[str, _Entry]]]] = {}
-        short: list[tuple[int, dict[str, _Entry]]] = []
-        for length in sorted(literal, reverse=True):
-            if length < _BUCKET:
-                short.append((length, literal[length]))
                 continue
-            for pattern, entry in literal[length].items():
-                bucket = buckets.get(pattern[:_BUCKET])
-                if bucket is None:
-                    bucket = buckets[pattern[:_BUCKET]] = []
-                if not bucket or bucket[-1][0] != length:
-                    bucket.append((length, {}))
-                bucket[-1][1][pattern] = entry
-        self.buckets = {start: tuple(tables) for start, tables in buckets.items()}
-        self.short = tuple(short)
+            if pattern.endswith("$"):
+                table = exact
+                pattern = pattern[:-1]
+            else:
+                length = len(pattern)
+                if length < _BUCKET:
+                    lengths = short
+                else:
+                    lengths = by_start.get(pattern[:_BUCKET])  # type: ignore[assignment]
+                    if lengths is None:
+                        lengths = by_start[pattern[:_BUCKET]] = {}
+                table = lengths.get(length)  # type: ignore[assignment]
+                if table is None:
+                    table = lengths[length] = {}
+            # Same pattern twice: Allow beats Disallow; otherwise the first line decides.
+            old = table.get(pattern)
+            if old is None or (entry[1] and not old[1]):
+                table[pattern] = entry
+        wild.sort(key=_wild_order)
+        self.buckets = {
+            start: tuple(sorted(tables.items(), reverse=True)) for start, tables in by_start.items()
+        }
+        self.short = tuple(sorted(short.items(), reverse=True))
         self.exact = exact
-        self.wild = tuple(wild)
+        # Wildcard rules whose text before the first `*` has _BUCKET characters or more can only
+        # match paths that start the same way: a query looks at those of its own start and the
+        # short ones (`/*.pdf$`), merged once per start and kept.
+        self.wild = tuple(w for w in wild if w[3] < _BUCKET)
+        wild_by_start: dict[str, list[_Wild]] = {}
+        for w in wild:
+            if w[3] >= _BUCKET:
+                wild_by_start.setdefault(w[2][:_BUCKET], []).append(w)
+        self.wild_by_start = wild_by_start
+        self.wild_for: dict[str, tuple[_Wild, ...]] = {}
 
     def decide(self, path: str) -> _Entry | None:
         best = self.exact.get(path)
@@ -330,7 +356,14 @@ class _Matcher:
                     if hit is not None:
                         best, priority = hit, length
                         break
-        for length, allow, first, skip, last, shape, parts, anchored, entry in self.wild:
+        start = path[:_BUCKET]
+        wild = self.wild_for.get(start)
+        if wild is None:
+            own = self.wild_by_start.get(start)
+            wild = self.wild if own is None else tuple(sorted((*self.wild, *own), key=_wild_order))
+            if len(self.wild_for) < 4096:
+                self.wild_for[start] = wild
+        for length, allow, first, skip, last, shape, parts, anchored, entry in wild:
             if length < priority:
                 break
             if length == priority and (not allow or (best is not None and best[1])):
@@ -348,11 +381,9 @@ class _Matcher:
         return best
 
 
-def _prefer(old: _Entry | None, new: _Entry) -> _Entry:
-    # Same pattern twice: Allow beats Disallow; otherwise the first line stays the deciding one.
-    if old is None or (new[1] and not old[1]):
-        return new
-    return old
+def _wild_order(wild: _Wild) -> tuple[int, bool, int]:
+    # Longest first; at equal length Allow first; then file order (Google keeps the first).
+    return (-wild[0], not wild[1], wild[8][0])
 
 
 def _wild_match(path: str, parts: tuple[str, ...], anchored: bool) -> bool:
@@ -382,6 +413,19 @@ def _wild_match(path: str, parts: tuple[str, ...], anchored: bool) -> bool:
             return False
         pos = found + len(part)
     return True
+
+
+_PATHS: dict[str, str] = {}
+
+
+def _path_of(url: str) -> str:
+    # The same URL is usually asked about for several agents in a row.
+    path = _PATHS.get(url)
+    if path is None:
+        if len(_PATHS) >= 4096:
+            _PATHS.clear()
+        path = _PATHS[url] = path_params_query(url)
+    return path
 
 
 def path_params_query(url: str) -> str:
@@ -467,19 +511,32 @@ def _decode(value: str) -> str:
 
 
 def _classify(lowered: str) -> tuple[str, bool]:
-    exact = _EXACT_KEYS.get(lowered)
-    if exact is not None:
-        return exact
+    found = _CLASSIFIED.get(lowered)
+    if found is not None:
+        return found
+    found = (lowered, False)
     for prefix, kind, typo in _KEY_PREFIXES:
         if lowered.startswith(prefix):
-            return kind, typo or lowered != prefix
-    return lowered, False
+            found = (kind, typo or lowered != prefix)
+            break
+    if len(_CLASSIFIED) < 8192:
+        _CLASSIFIED[lowered] = found
+    return found
 
 
 class RobotsTxt:
     """A parsed robots.txt. Build it with :meth:`parse` (or :meth:`from_fetch`); query it often."""
 
-    __slots__ = ("_matchers", "access", "diagnostics", "groups", "reason", "records", "size")
+    __slots__ = (
+        "_by_token",
+        "_matchers",
+        "access",
+        "diagnostics",
+        "groups",
+        "reason",
+        "records",
+        "size",
+    )
 
     groups: tuple[Group, ...]
     records: tuple[Record, ...]
@@ -505,6 +562,7 @@ class RobotsTxt:
         self.reason = reason
         self.size = size
         self._matchers: dict[str, _Matcher] = {}
+        self._by_token: dict[str, list[Group]] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -584,19 +642,28 @@ class RobotsTxt:
     def _groups_for(
         self, user_agent: str
     ) -> tuple[list[Group], Literal["specific", "global", "none"]]:
+        by_token = self._by_token
+        if by_token is None:
+            by_token = {}
+            for group in self.groups:
+                for token in group.tokens:
+                    by_token.setdefault(token, []).append(group)
+            # "\x00" cannot be a product token: it keys the '*' groups.
+            by_token["\x00"] = [g for g in self.groups if g.is_global]
+            self._by_token = by_token
         # Google compares the whole agent name ASCII-case-insensitively with each line's token.
-        agent = user_agent.lower() if user_agent.isascii() else None
-        specific = [g for g in self.groups if agent is not None and agent in g.tokens]
-        if specific:
-            return specific, "specific"
-        common = [g for g in self.groups if g.is_global]
+        if user_agent.isascii():
+            specific = by_token.get(user_agent.lower())
+            if specific:
+                return specific, "specific"
+        common = by_token["\x00"]
         return common, ("global" if common else "none")
 
     def allowed(self, url: str, user_agent: str) -> bool:
         """Whether ``user_agent`` may fetch ``url`` (a full URL or a path, %-encoded)."""
         if self.access is not Access.RULES:
             return self.access is Access.ALLOW_ALL
-        entry = self._matcher(user_agent).decide(path_params_query(url))
+        entry = self._matcher(user_agent).decide(_path_of(url))
         return True if entry is None else entry[1]
 
     def match(self, url: str, user_agent: str) -> RobotsMatch:
@@ -604,7 +671,7 @@ class RobotsTxt:
         if self.access is not Access.RULES:
             return RobotsMatch(self.access is Access.ALLOW_ALL, None, "access", self.reason)
         matcher = self._matcher(user_agent)
-        entry = matcher.decide(path_params_query(url))
+        entry = matcher.decide(_path_of(url))
         if entry is not None:
             rule = _rule(entry)
             return RobotsMatch(rule.allow, rule, matcher.scope, "longest matching rule")
@@ -744,6 +811,15 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
             )
         )
 
+    # An HTML page or a stylesheet served as robots.txt has thousands of junk lines: list the
+    # first few of each kind and count the rest, rather than building thousands of diagnostics.
+    counts: dict[str, int] = {}
+
+    def wanted(code: str) -> bool:
+        seen = counts.get(code, 0)
+        counts[code] = seen + 1
+        return seen < _DIAGNOSTICS_PER_CODE
+
     spelled = _SPELLED_KEYS
     for number, (key, value, rest) in enumerate(_LINE_RE.findall(text), 1):
         if key:
@@ -752,8 +828,14 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
             rest = rest.strip(_WS)
             if not rest or rest[0] == "#":
                 continue  # blank, or a comment that mentions a colon
+            if ":" not in rest and " " not in rest and "\t" not in rest:
+                if wanted("no-separator"):
+                    diagnostics.append(
+                        Diagnostic(number, "no-separator", "line has no ':'; skipped")
+                    )
+                continue
             key, value, code = _split_line(rest)
-            if code is not None:
+            if code is not None and wanted(code):
                 if code == "missing-colon":
                     message = f"read as {_decode(key)}: {_decode(value)}"
                 else:
@@ -768,7 +850,7 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
         else:
             continue
         kind, typo = spelled.get(key) or _classify(key.lower())
-        if typo:
+        if typo and wanted("key-typo"):
             diagnostics.append(Diagnostic(number, "key-typo", f"{_decode(key)!r} read as {kind!r}"))
         if kind == "user-agent":
             if not in_group or rules:
@@ -781,7 +863,7 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                 is_global = True
             else:
                 token = extract_product_token(value)
-                if token != value:
+                if token != value and wanted("agent-token"):
                     diagnostics.append(
                         Diagnostic(
                             number,
@@ -792,17 +874,24 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                 tokens.add(token.lower())
         elif kind in ("allow", "disallow"):
             if not in_group:
-                diagnostics.append(
-                    Diagnostic(number, "rule-outside-group", "rule before any User-agent; ignored")
-                )
+                if wanted("rule-outside-group"):
+                    diagnostics.append(
+                        Diagnostic(
+                            number, "rule-outside-group", "rule before any User-agent; ignored"
+                        )
+                    )
                 continue
             rules.append((number, kind == "allow", value))
         else:
-            if kind not in KNOWN_RECORDS:
+            if kind not in KNOWN_RECORDS and wanted("unknown-record"):
                 diagnostics.append(
                     Diagnostic(number, "unknown-record", f"unknown key {_decode(key)!r}; kept")
                 )
             records.append(Record(number, kind, _decode(value), len(groups) if in_group else None))
     if in_group:
         close()
+    for code, seen in counts.items():
+        if seen > _DIAGNOSTICS_PER_CODE:
+            more = seen - _DIAGNOSTICS_PER_CODE
+            diagnostics.append(Diagnostic(0, code, f"{more} more lines like these not listed"))
     return RobotsTxt(tuple(groups), tuple(records), tuple(diagnostics), size=size)

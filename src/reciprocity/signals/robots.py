@@ -679,6 +679,12 @@ class RobotsTxt:
             return RobotsMatch(True, None, "none", f"no group for {user_agent!r} and no '*' group")
         return RobotsMatch(True, None, matcher.scope, "no rule matches the URL")
 
+    def named_tokens(self) -> frozenset[str]:
+        """The lower-cased product tokens that some group names (``*`` excluded)."""
+        self._groups_for("*")  # builds the token index
+        assert self._by_token is not None
+        return frozenset(token for token in self._by_token if token != "\x00")
+
     def groups_for(self, user_agent: str) -> tuple[Group, ...]:
         """The groups whose rules apply to ``user_agent`` (merged named groups, else ``*``)."""
         return tuple(self._groups_for(user_agent)[0])

@@ -1,0 +1,162 @@
+"""``evaluate``: every signal available for one document, read and resolved into a decision.
+
+The caller passes what it has (a site's robots.txt, the response headers, the HTML …); each is
+read by its mechanism's parser, turned into :class:`~reciprocity.resolve.Evidence` with its
+provenance, and resolved (``reciprocity.resolve``). Parsed site files (a :class:`RobotsTxt`) may
+be passed instead of bytes so that a corpus run parses each site once.
+
+robots.txt speaks per crawler, not per use (DESIGN.md §3.3–3.4):
+
+* a URL the collecting crawler (``user_agent``) may not fetch is denied for every use: the
+  content should not have been collected;
+* for each use, the tokens honoured for it (default: every catalogued AI crawler whose purpose
+  includes the use) are checked too, and a disallow for any of them denies that use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Final
+from urllib.parse import urlsplit
+
+from reciprocity.resolve import Decision, Evidence, resolve
+from reciprocity.signals import content_signals
+from reciprocity.signals.agents import AGENTS
+from reciprocity.signals.robots import RobotsMatch, RobotsTxt
+from reciprocity.signals.robots import extract_product_token as extract
+from reciprocity.signals.statement import Carrier, Mechanism, Statement
+from reciprocity.uses import USES, Stance, Use
+
+__all__ = ["Headers", "default_honoured", "evaluate", "normalise_headers"]
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+def _catalogue_tokens() -> dict[Use, dict[str, str]]:
+    # use -> {token as Google's matcher reads it: catalogue name shown in evidence}
+    honoured: dict[Use, dict[str, str]] = {use: {} for use in USES}
+    for entry in AGENTS.values():
+        if entry.google_token:
+            for use in entry.uses:
+                honoured[use].setdefault(entry.google_token, entry.token)
+    return honoured
+
+
+_HONOURED: Final = _catalogue_tokens()
+
+
+def default_honoured(use: Use) -> Mapping[str, str]:
+    """The robots.txt tokens honoured for ``use`` by default, ``{matched token: catalogue name}``:
+    every catalogued AI crawler whose purpose includes ``use``."""
+    return _HONOURED[use]
+
+
+def normalise_headers(headers: Headers | None) -> tuple[tuple[str, str], ...]:
+    """Headers as (lower-cased name, value) pairs, in order; a mapping gives one pair per key."""
+    if headers is None:
+        return ()
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple((str(name).strip().lower(), str(value)) for name, value in items)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _robots_statement(match: RobotsMatch, agent: str, uses: tuple[Use, ...], why: str) -> Statement:
+    rule = match.rule
+    raw = str(rule).split(": ", 1)[1] if rule is not None else match.reason
+    stance = Stance.UNKNOWN if match.allowed else Stance.DENY
+    return Statement(
+        Mechanism.ROBOTS,
+        Carrier.ROBOTS_TXT,
+        tuple((use, stance) for use in uses) if not match.allowed else (),
+        raw,
+        line=match.line,
+        rule=f"User-agent: {agent}",
+        note=why,
+    )
+
+
+def _robots_evidence(
+    robots: RobotsTxt,
+    url: str,
+    user_agent: str,
+    *,
+    honour: Mapping[Use, Mapping[str, str]],
+    source: str,
+    fetched: str | None,
+) -> list[Evidence]:
+    found: list[Evidence] = []
+    crawl = robots.match(url, user_agent)
+    if not crawl.allowed:
+        why = f"{user_agent} may not fetch this URL, so it should not have been collected"
+        statement = _robots_statement(crawl, user_agent, USES, why)
+        return [Evidence(statement, source, fetched)]
+    why = f"{user_agent} may fetch this URL ({crawl.reason})"
+    found.append(Evidence(_robots_statement(crawl, user_agent, (), why), source, fetched))
+    named = robots.named_tokens()
+    for use in USES:
+        tokens = honour[use]
+        # Tokens no group names all fall to the '*' group: asking once for one of them is enough.
+        checks = [(token, tokens[token]) for token in sorted(named.intersection(tokens))]
+        unnamed = next((t for t in tokens if t not in named), None)
+        if unnamed is not None:
+            checks.append((unnamed, tokens[unnamed]))
+        for token, name in checks:
+            match = robots.match(url, token)
+            if not match.allowed:
+                why = f"{name} is honoured for {use.value} and may not fetch this URL"
+                agent = name if match.scope == "specific" else f"* (applies to {name})"
+                statement = _robots_statement(match, agent, (use,), why)
+                found.append(Evidence(statement, source, fetched))
+                break
+    return found
+
+
+def evaluate(
+    url: str,
+    *,
+    robots_txt: RobotsTxt | bytes | str | None = None,
+    headers: Headers | None = None,
+    user_agent: str = "*",
+    accept: Collection[str] = frozenset(),
+    honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
+    fetched: Mapping[str, str] | None = None,
+) -> Decision:
+    """Decide, for ``url``, each use (``train-ai``, ``ai-use``, ``search``) with evidence.
+
+    ``robots_txt`` is the site's robots.txt (bytes, text, or an already parsed
+    :class:`RobotsTxt`, e.g. from :meth:`RobotsTxt.from_fetch` for a 404 or 503); ``headers`` the
+    document's response headers (a mapping, or (name, value) pairs when fields repeat);
+    ``user_agent`` the crawler that collected the document; ``accept`` the obligations the caller
+    commits to meet (e.g. ``{"credit"}``), which lift reservations that ask only for them;
+    ``honour`` overrides, per use, the robots.txt tokens honoured for it; ``fetched`` gives, per
+    carrier (``"robots.txt"``, ``"document"``), when it was fetched (ISO 8601), for provenance.
+    """
+    when = fetched or {}
+    evidence: list[Evidence] = []
+    honoured: dict[Use, Mapping[str, str]] = dict(_HONOURED)
+    for use, tokens in (honour or {}).items():
+        honoured[Use(use)] = (
+            tokens if isinstance(tokens, Mapping) else {extract(t).lower(): t for t in tokens}
+        )
+
+    if robots_txt is not None:
+        robots = robots_txt if isinstance(robots_txt, RobotsTxt) else RobotsTxt.parse(robots_txt)
+        source = f"{_origin(url)}/robots.txt"
+        stamp = when.get("robots.txt")
+        evidence.extend(
+            _robots_evidence(robots, url, user_agent, honour=honoured, source=source, fetched=stamp)
+        )
+        for statement in content_signals.robots_statements(robots, user_agent):
+            evidence.append(Evidence(statement, source, stamp))
+
+    pairs = normalise_headers(headers)
+    if pairs:
+        stamp = when.get("document")
+        for statement in content_signals.header_statements(pairs):
+            evidence.append(Evidence(statement, url, stamp))
+
+    return resolve(url, evidence, accept=accept)

@@ -22,9 +22,17 @@ from urllib.parse import urlsplit
 from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import content_signals
 from reciprocity.signals.agents import AGENTS
-from reciprocity.signals.robots import RobotsMatch, RobotsTxt
+from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
+from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
+from reciprocity.signals.rsl import RslDocument, license_urls_from_robots, parse_rsl
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
+from reciprocity.signals.tdmrep import (
+    TdmRepFile,
+    parse_tdmrep_headers,
+    parse_tdmrep_json,
+    resolve_tdmrep,
+)
 from reciprocity.uses import USES, Stance, Use
 
 __all__ = ["Headers", "default_honoured", "evaluate", "normalise_headers"]
@@ -120,6 +128,9 @@ def evaluate(
     *,
     robots_txt: RobotsTxt | bytes | str | None = None,
     headers: Headers | None = None,
+    tdmrep_json: TdmRepFile | bytes | str | None = None,
+    ai_txt: AiTxt | bytes | str | None = None,
+    rsl_xml: RslDocument | bytes | str | None = None,
     user_agent: str = "*",
     accept: Collection[str] = frozenset(),
     honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
@@ -133,7 +144,10 @@ def evaluate(
     ``user_agent`` the crawler that collected the document; ``accept`` the obligations the caller
     commits to meet (e.g. ``{"credit"}``), which lift reservations that ask only for them;
     ``honour`` overrides, per use, the robots.txt tokens honoured for it; ``fetched`` gives, per
-    carrier (``"robots.txt"``, ``"document"``), when it was fetched (ISO 8601), for provenance.
+    carrier (``"robots.txt"``, ``"tdmrep.json"``, ``"ai.txt"``, ``"rsl"``, ``"document"``), when
+    it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
+    site's ``/.well-known/tdmrep.json``, ``/ai.txt`` and RSL licence document (bytes, text or
+    parsed); the RSL document's source is the robots.txt ``License:`` URL when there is one.
     """
     when = fetched or {}
     evidence: list[Evidence] = []
@@ -143,6 +157,7 @@ def evaluate(
             tokens if isinstance(tokens, Mapping) else {extract(t).lower(): t for t in tokens}
         )
 
+    robots = None
     if robots_txt is not None:
         robots = robots_txt if isinstance(robots_txt, RobotsTxt) else RobotsTxt.parse(robots_txt)
         source = f"{_origin(url)}/robots.txt"
@@ -153,10 +168,43 @@ def evaluate(
         for statement in content_signals.robots_statements(robots, user_agent):
             evidence.append(Evidence(statement, source, stamp))
 
+    origin = _origin(url)
+    path = path_params_query(url)
     pairs = normalise_headers(headers)
+    document_stamp = when.get("document")
     if pairs:
-        stamp = when.get("document")
         for statement in content_signals.header_statements(pairs):
-            evidence.append(Evidence(statement, url, stamp))
+            evidence.append(Evidence(statement, url, document_stamp))
+
+    # TDMRep resolves by override (file, then header, then meta), not most-restrictively:
+    # its own rule picks one statement, whose source is the carrier that set it.
+    tdm_file = None
+    if tdmrep_json is not None:
+        tdm_file = (
+            tdmrep_json if isinstance(tdmrep_json, TdmRepFile) else parse_tdmrep_json(tdmrep_json)
+        )
+    tdm_header = parse_tdmrep_headers(pairs) if pairs else None
+    file_rule = tdm_file.lookup(path) if tdm_file is not None else None
+    for statement in resolve_tdmrep(file_rule, tdm_header):
+        if statement.carrier is Carrier.TDMREP_JSON:
+            source, stamp = f"{origin}/.well-known/tdmrep.json", when.get("tdmrep.json")
+        else:
+            source, stamp = url, document_stamp
+        evidence.append(Evidence(statement, source, stamp))
+
+    if ai_txt is not None:
+        parsed_ai = ai_txt if isinstance(ai_txt, AiTxt) else parse_ai_txt(ai_txt)
+        for statement in parsed_ai.statements(path, user_agent):
+            evidence.append(Evidence(statement, f"{origin}/ai.txt", when.get("ai.txt")))
+
+    if rsl_xml is not None:
+        document = rsl_xml if isinstance(rsl_xml, RslDocument) else parse_rsl(rsl_xml)
+        source = "RSL licence document"
+        if robots is not None:
+            links = license_urls_from_robots(robots, user_agent, base_url=url)
+            if links.links:
+                source = links.links[0].url
+        for statement in document.statements(url):
+            evidence.append(Evidence(statement, source, when.get("rsl")))
 
     return resolve(url, evidence, accept=accept)

@@ -83,3 +83,59 @@ def test_provenance_dates(tmp_path: Path) -> None:
     )
     assert {e.fetched for e in decision.evidence} == {"2026-11-01T00:00:00Z"}
     assert decision.to_dict()["evidence"]
+
+
+# TDMRep: the first matching rule decides, so the specific location comes first.
+TDMREP = (
+    b'[{"location": "/private/*", "tdm-reservation": 1}, {"location": "/", "tdm-reservation": 0}]'
+)
+AI_TXT = b"# Spawning AI\nUser-agent: *\nDisallow: *.jpg\nAllow: /\n"
+RSL = b"""<rsl xmlns="https://rslstandard.org/rsl">
+  <content url="/">
+    <license>
+      <permits type="usage">search</permits>
+      <prohibits type="usage">ai-train</prohibits>
+    </license>
+  </content>
+</rsl>"""
+
+
+def test_tdmrep_file_and_header_override_order() -> None:
+    open_page = evaluate("https://x.example/a", tdmrep_json=TDMREP)
+    assert open_page.for_use("train-ai") == "allow"
+    reserved = evaluate("https://x.example/private/a", tdmrep_json=TDMREP)
+    assert reserved.for_use("train-ai") == "deny"
+    assert reserved.evidence[0].source == "https://x.example/.well-known/tdmrep.json"
+    # The header overrides the file (TDMRep §processing order): not most-restrictive.
+    header = evaluate(
+        "https://x.example/private/a", tdmrep_json=TDMREP, headers={"tdm-reservation": "0"}
+    )
+    assert header.for_use("ai-use") == "allow"
+    assert header.evidence[-1].source == "https://x.example/private/a"
+
+
+def test_a_conflict_between_tdmrep_and_content_signals() -> None:
+    decision = evaluate(
+        "https://x.example/a", tdmrep_json=TDMREP, headers={"Content-Signal": "ai-train=no"}
+    )
+    assert decision.for_use("train-ai") == "deny"
+    (conflict,) = decision.conflicts
+    assert conflict.deny.mechanism is Mechanism.CONTENT_SIGNALS
+    assert conflict.allow.mechanism is Mechanism.TDMREP
+
+
+def test_ai_txt_and_rsl() -> None:
+    image = evaluate("https://x.example/cat.jpg", ai_txt=AI_TXT)
+    assert image.for_use("train-ai") == "deny"
+    assert image.evidence[0].source == "https://x.example/ai.txt"
+    page = evaluate("https://x.example/cat.html", ai_txt=AI_TXT)
+    assert page.for_use("train-ai") == "allow"
+    licensed = evaluate(
+        "https://x.example/a",
+        rsl_xml=RSL,
+        robots_txt=b"User-agent: *\nAllow: /\nLicense: https://x.example/license.xml\n",
+    )
+    assert licensed.for_use("train-ai") == "deny"
+    assert licensed.for_use("search") == "allow"
+    rsl = [e for e in licensed.evidence if e.mechanism is Mechanism.RSL]
+    assert {e.source for e in rsl} == {"https://x.example/license.xml"}

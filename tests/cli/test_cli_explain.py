@@ -1,0 +1,56 @@
+"""`reciprocity explain`: golden output on the example site, JSON, and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from golden import check_golden
+
+from reciprocity.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from reciprocity.cli.explain_cmd import parse_header_block
+
+GOLDEN = Path(__file__).parent / "golden"
+SITE = ROOT / "examples" / "site"
+ARGS = [
+    "explain",
+    "https://news.example/story",
+    "--robots",
+    str(SITE / "robots.txt"),
+    "--headers",
+    str(SITE / "headers.txt"),
+    "--agent",
+    "Googlebot",
+]
+
+
+def test_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(ARGS) == EXIT_OK
+    check_golden(GOLDEN / "explain.txt.out", capsys.readouterr().out)
+
+
+def test_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--json", "--accept", "credit"]) == EXIT_OK
+    record = json.loads(capsys.readouterr().out)
+    assert record["uses"]["train-ai"]["decision"] == "deny"
+    assert record["accepted"] == ["credit"]
+    assert all("mechanism" in e and "source" in e for e in record["evidence"])
+
+
+def test_robots_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "https://x.example/", "--robots-status", "503", "--json"]) == EXIT_OK
+    record = json.loads(capsys.readouterr().out)
+    assert {u["decision"] for u in record["uses"].values()} == {"deny"}
+    assert main(["explain", "https://x.example/", "--robots-status", "42"]) == EXIT_USAGE
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "https://x.example/", "--tdmrep", "/nonexistent"]) == EXIT_INPUT
+    assert capsys.readouterr().err == "reciprocity: input: /nonexistent: no such file\n"
+
+
+def test_header_block() -> None:
+    block = b"HTTP/2 200\r\nA: 1\r\n  continued\r\nB:2\r\n\r\nnot a header\r\n"
+    assert parse_header_block(block) == [("A", "1 continued"), ("B", "2")]

@@ -1,0 +1,501 @@
+"""A fast, tolerant scan of an HTML page for the few elements that carry preferences and licences.
+
+``scan_html(data)`` reads the ``<meta name|http-equiv … content>`` elements (robots and crawler
+meta names, ``tdm-reservation``, ``license``, ``dc.rights`` …), the ``<link>`` and ``<a>``
+elements that have a ``rel`` attribute (``rel=license`` above all), Creative Commons badge images
+(``<img src=…i.creativecommons.org/l/by/4.0/88x31.png>``), the ``<html lang>``, the first
+``<base href>`` and the character encoding, each element with its line. It never raises on
+content: what it cuts, skips or doubts is recorded in ``diagnostics``.
+
+This is not an HTML5 tree builder. It runs on every page of a web-scale corpus, so it works on the
+bytes, lower-cased once (ASCII only, so offsets do not move), finds the few things it needs with
+literal-prefixed regexes, and decodes only the attribute values it returns. It follows the WHATWG
+HTML tokenizer where that matters for these elements:
+
+* comments (``<!-- … -->``) and the raw text of ``<script>``, ``<style>``, ``<textarea>`` and
+  ``<title>`` are skipped: a ``<meta>`` or ``<a rel>`` written inside them is not read;
+* tag and attribute names are case-insensitive; the first of two equal attributes wins;
+  attribute values may be double-quoted, single-quoted or unquoted; a quoted value may hold ``>``;
+  character references in values (``&amp;``) are decoded;
+* ``rel`` is a set of space-separated tokens, compared lower-case.
+
+Where it is simpler than a browser: the head ends at the first ``</head>`` or ``<body>`` tag
+(a browser also ends it at the first text or body element); an ``<a>``/``<link>``/``<img>`` is
+found from its ``rel=``/badge URL back to the nearest ``<``, so a ``<`` inside one of its quoted
+attribute values before that point hides it, and so does more than 4 KiB of tag before it.
+
+A ``<meta>`` after the head is still returned, with ``in_head=False`` and a ``meta-outside-head``
+diagnostic: the Robots-Tag draft (draft-illyes-repext, "Security Considerations") says only metas in
+the head should be considered; the mechanism that reads a meta decides (see ``noai``).
+
+Encoding, in the WHATWG order (simplified): a byte order mark; else the ``encoding`` the caller got
+from the HTTP ``Content-Type`` header; else a ``<meta charset>`` or ``http-equiv`` content type in
+the first 1024 bytes; else UTF-8. Invalid bytes are replaced; an unknown or non-web encoding label
+falls back to UTF-8 with a diagnostic.
+
+Only the first ``limit`` bytes (512 KiB by default; characters for ``str`` input) are scanned.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import html
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from reciprocity.signals.diagnostics import Diagnostic
+
+__all__ = [
+    "HTML_SIZE_LIMIT",
+    "HtmlSignals",
+    "LicenceUrl",
+    "Link",
+    "Meta",
+    "scan_html",
+]
+
+HTML_SIZE_LIMIT: Final = 512 * 1024
+"""Bytes of a page that are scanned by default."""
+
+_PRESCAN_BYTES: Final = 1024  # WHATWG "prescan a byte stream to determine its encoding"
+_LOOK_BACK: Final = 4096  # how far before `rel=` / a badge URL the tag's `<` is looked for
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A ``<meta name=… content=…>`` (or ``http-equiv=…``) element."""
+
+    name: str
+    """The ``name`` (or ``http-equiv``) value, stripped and lower-cased."""
+    content: str
+    """The ``content`` value as written (character references decoded)."""
+    line: int
+    in_head: bool = True
+    """False when the element comes after ``</head>`` or ``<body>``."""
+    http_equiv: bool = False
+    """True when ``name`` comes from ``http-equiv``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A ``<link>`` or ``<a>`` element with a ``rel`` attribute."""
+
+    rel: tuple[str, ...]
+    """The ``rel`` tokens, lower-cased, in order, without duplicates."""
+    href: str
+    """The ``href`` as written (stripped, character references decoded; empty when absent)."""
+    line: int
+    tag: str = "link"
+    """``link`` or ``a``."""
+    type: str | None = None
+    """The ``type`` attribute, lower-cased (RSL uses ``rel=license type=application/rsl+xml``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceUrl:
+    """A URL that marks a licence outside ``rel``: a Creative Commons badge image's ``src``."""
+
+    url: str
+    line: int
+    tag: str = "img"
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSignals:
+    """What :func:`scan_html` found in one page."""
+
+    metas: tuple[Meta, ...] = ()
+    links: tuple[Link, ...] = ()
+    licence_urls: tuple[LicenceUrl, ...] = ()
+    lang: str | None = None
+    """The ``<html lang>`` value, as written."""
+    charset: str | None = None
+    """The encoding the bytes were decoded with (Python codec name; ``None`` for ``str`` input)."""
+    base: str | None = None
+    """The first ``<base href>``, for resolving relative ``href`` values."""
+    size: int = 0
+    """Bytes (characters, for ``str`` input) of the input, before the limit cut."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def meta(self, name: str) -> tuple[Meta, ...]:
+        """The metas named ``name`` (case-insensitive), in document order."""
+        wanted = name.strip().lower()
+        return tuple(m for m in self.metas if m.name == wanted)
+
+
+# All regexes run on the lower-cased bytes. The main pass stops only at these tags, comments and
+# `</head>`; `<` is a literal prefix, so the engine jumps from `<` to `<` without Python.
+_MAIN_RE: Final = re.compile(
+    rb"<(?:(!--)|(/head|meta|html|body|base|script|style|textarea|title)(?=[\s/>]|\Z))"
+)
+_RAW_TEXT: Final = frozenset({b"script", b"style", b"textarea", b"title"})
+_RAW_END_RE: Final = {name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)") for name in _RAW_TEXT}
+_REL_RE: Final = re.compile(rb"rel\s*=")
+_BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")
+# The rest of a start tag up to its `>`, as the HTML tokenizer reads it: a quote opens a value only
+# right after `=` (a stray `"` elsewhere is part of an attribute name). Every piece of a tag can be
+# read in one way only (names and unquoted values are maximal), so a failing match backtracks in
+# linear time; it fails only on an unterminated quoted value.
+_TAG_REST_RE: Final = re.compile(
+    rb"""(?:[\s/]|[^\s/>=]+(?![^\s/>=])"""
+    rb"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>][^\s>]*(?![^\s>])))?)*>"""
+)
+_ATTR_RE: Final = re.compile(
+    rb"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?"""
+)
+# Badge images: i.creativecommons.org/l/<code>/<ver>/…, /p/zero|mark/1.0/…, the same paths on
+# licensebuttons.net (CC's badge mirror), and the press-kit buttons.
+_BADGE_SRC_RE: Final = re.compile(
+    r"^(?:https?:)?//(?:(?:i\.)?creativecommons\.org/[lp]/|(?:i\.)?licensebuttons\.net/[lp]/"
+    r"|mirrors\.creativecommons\.org/presskit/buttons/)",
+    re.IGNORECASE,
+)
+_CHARSET_RE: Final = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.+-]{1,40})""")
+_ASCII_WS: Final = " \t\n\r\f"
+_WS_BYTES: Final = frozenset(b" \t\n\r\f")
+_BEFORE_ATTR: Final = frozenset(b" \t\n\r\f\"'/")
+
+# Encodings a page may name, as Python codec names (the WHATWG Encoding Standard's list). A label
+# outside it (a Python-only codec such as rot13 or base64) is not honoured.
+_WEB_CODECS: Final = frozenset(
+    {
+        "utf-8", "cp866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6",
+        "iso8859-7", "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15",
+        "iso8859-16", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "cp1250",
+        "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "gbk",
+        "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis", "cp932", "euc_kr",
+        "cp949", "utf-16-le", "utf-16-be", "utf-16",
+    }
+)  # fmt: skip
+# Encodings whose bytes are not ASCII-compatible: the page is decoded and scanned as UTF-8.
+_NOT_ASCII_COMPATIBLE: Final = frozenset({"utf-16-le", "utf-16-be", "utf-16", "iso2022_jp"})
+# WHATWG maps these labels to the superset browsers actually decode with.
+_LABEL_ALIASES: Final = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "iso-8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gbk",
+    "x-gbk": "gbk",
+    "shift-jis": "cp932",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "ms_kanji": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "ks_c_5601-1987": "cp949",
+    "euc-kr": "cp949",
+    "x-mac-roman": "mac-roman",
+    "macintosh": "mac-roman",
+    "x-mac-cyrillic": "mac-cyrillic",
+}
+
+
+def _codec(label: str) -> str | None:
+    """The Python codec for an encoding label, or ``None`` when it names no web encoding."""
+    label = label.strip().strip("\"'").lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError):
+        return None
+    return name if name in _WEB_CODECS else None
+
+
+def _encoding(data: bytes, encoding: str | None, diagnostics: list[Diagnostic]) -> str:
+    """The codec the page is read with (see the module docstring for the order)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16"  # the BOM tells the byte order; the codec reads and drops it
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16"
+    if encoding:
+        codec = _codec(encoding)
+        if codec is not None:
+            return codec
+        diagnostics.append(
+            Diagnostic(0, "unknown-charset", f"transport charset {encoding!r}; read as UTF-8")
+        )
+    found = _CHARSET_RE.search(data[:_PRESCAN_BYTES].lower())
+    if found is None:
+        return "utf-8"
+    label = found.group(1).decode("ascii", "replace")
+    codec = _codec(label)
+    if codec is None:
+        diagnostics.append(
+            Diagnostic(
+                data.count(b"\n", 0, found.start()) + 1,
+                "unknown-charset",
+                f"meta charset {label!r}; read as UTF-8",
+            )
+        )
+        return "utf-8"
+    # WHATWG: a meta that names UTF-16 means UTF-8 (the meta itself was readable as ASCII).
+    return "utf-8" if codec.startswith("utf-16") else codec
+
+
+class _Lines:
+    """Line numbers of byte offsets asked in increasing order (one counter per pass)."""
+
+    __slots__ = ("at", "buf", "line", "newline")
+
+    def __init__(self, buf: bytes, newline: bytes) -> None:
+        self.buf, self.newline, self.at, self.line = buf, newline, 0, 1
+
+    def __call__(self, pos: int) -> int:
+        if pos > self.at:
+            self.line += self.buf.count(self.newline, self.at, pos)
+            self.at = pos
+        return self.line
+
+
+def scan_html(
+    data: bytes | bytearray | memoryview | str,
+    *,
+    limit: int = HTML_SIZE_LIMIT,
+    encoding: str | None = None,
+) -> HtmlSignals:
+    """Scan one HTML page (see the module docstring). Pure; never raises on content.
+
+    ``encoding`` is the charset the HTTP ``Content-Type`` header named, if any (it outranks a
+    ``<meta charset>``, as in browsers). ``limit`` bounds the bytes (characters for ``str``) read.
+    """
+    diagnostics: list[Diagnostic] = []
+    charset: str | None
+    if isinstance(data, str):
+        size = len(data)
+        text = data[:limit] if size > limit else data
+        buf = text.encode("utf-8", "surrogatepass")
+        codec = "utf-8"
+        charset = None
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        buf = bytes(data)
+        size = len(buf)
+        if size > limit:
+            buf = buf[:limit]
+        codec = _encoding(buf, encoding, diagnostics)
+        charset = "utf-8" if codec == "utf-8-sig" else codec
+        if codec in _NOT_ASCII_COMPATIBLE:
+            buf = buf.decode(codec, "replace").encode("utf-8", "surrogatepass")
+            codec = "utf-8"
+    else:
+        raise TypeError(f"HTML must be bytes or str, not {type(data).__name__}")
+    if size > limit:
+        unit = "characters" if isinstance(data, str) else "bytes"
+        diagnostics.append(
+            Diagnostic(0, "size-limit", f"page is {size} {unit}; only the first {limit} are read")
+        )
+    if codec == "utf-8-sig":
+        buf, codec = buf[3:], "utf-8"
+    return _scan(buf, codec, charset, size, diagnostics)
+
+
+def _value(raw: bytes, codec: str) -> str:
+    text = raw.decode(codec, "replace")
+    return html.unescape(text) if "&" in text else text
+
+
+def _attributes(raw: bytes, codec: str) -> dict[str, str]:
+    """The attributes of a start tag's inside (after its name), the first occurrence winning."""
+    attrs: dict[str, str] = {}
+    for match in _ATTR_RE.finditer(raw):
+        name = match.group(1).lower().decode("latin-1")
+        if name in attrs:
+            continue
+        value = match.group(2)
+        if value is None:
+            value = match.group(3)
+            if value is None:
+                value = match.group(4) or b""
+        attrs[name] = _value(value, codec)
+    return attrs
+
+
+def _tag_inside(buf: bytes, start: int) -> tuple[bytes, int] | None:
+    """The inside of the start tag whose name ends at ``start``, and the offset after its ``>``.
+
+    ``None`` when no ``>`` follows at all. An unterminated quote (HTML would read on to the next
+    quote) ends the tag at the next ``>`` instead.
+    """
+    rest = _TAG_REST_RE.match(buf, start)
+    if rest is not None:
+        return buf[start : rest.end() - 1], rest.end()
+    close = buf.find(b">", start)
+    if close < 0:
+        return None
+    return buf[start:close], close + 1
+
+
+def _in_regions(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < regions[i][1]
+
+
+def _scan(
+    buf: bytes, codec: str, charset: str | None, size: int, diagnostics: list[Diagnostic]
+) -> HtmlSignals:
+    low = buf.lower()  # ASCII letters only: every offset stays the same
+    length = len(buf)
+    newline = b"\n" if b"\n" in buf or b"\r" not in buf else b"\r"
+
+    # Pass 1, in document order: comments and raw text (kept as regions to skip), the head's
+    # end, metas, <html lang>, <base href>.
+    line_of = _Lines(buf, newline)
+    regions: list[tuple[int, int]] = []
+    metas: list[Meta] = []
+    lang: str | None = None
+    base: str | None = None
+    seen_html = False
+    in_head = True
+    pos = 0
+    while pos < length:
+        found = _MAIN_RE.search(low, pos)
+        if found is None:
+            break
+        start, name = found.start(), found.group(2)
+        if name is None:  # a comment runs to the first `-->`, or to the end
+            end = low.find(b"-->", found.end())
+            end = length if end < 0 else end + 3
+            regions.append((start, end))
+            pos = end
+            continue
+        if name == b"/head":
+            in_head = False
+            pos = found.end()
+            continue
+        tag = _tag_inside(buf, found.end())
+        if tag is None:
+            break  # no `>` left: no complete tag can follow
+        inside, pos = tag
+        if name in _RAW_TEXT:  # raw text runs to the end tag (`<script/>` included)
+            end_match = _RAW_END_RE[name].search(low, pos)
+            end = length if end_match is None else end_match.end()
+            regions.append((start, end))
+            pos = end
+            continue
+        if name == b"meta":
+            tag_start = found.end()
+            if low.find(b"name", tag_start, pos) < 0 and low.find(b"equiv", tag_start, pos) < 0:
+                continue  # <meta charset>, <meta property|itemprop>: not read
+            attrs = _attributes(inside, codec)
+            http_equiv = False
+            key = attrs.get("name")
+            if key is None:
+                key = attrs.get("http-equiv")
+                http_equiv = key is not None
+            if key is None or "content" not in attrs:
+                continue
+            key = key.strip(_ASCII_WS).lower()
+            number = line_of(start)
+            if not in_head:
+                diagnostics.append(
+                    Diagnostic(number, "meta-outside-head", f"<meta {key!r}> after the head")
+                )
+            metas.append(Meta(key, attrs["content"], number, in_head, http_equiv))
+        elif name == b"body":
+            in_head = False
+        elif name == b"html":
+            if not seen_html:
+                seen_html = True
+                value = _attributes(inside, codec).get("lang")
+                if value is not None:
+                    lang = value.strip(_ASCII_WS) or None
+        elif base is None:  # <base>
+            href = _attributes(inside, codec).get("href")
+            if href is not None:
+                base = href.strip(_ASCII_WS) or None
+    starts = [r[0] for r in regions]
+
+    # Pass 2: every `rel=` that is an attribute of an <a> or <link>, found from `rel=` back to
+    # the tag's `<` (most <a> have no rel: they are never looked at).
+    line_of = _Lines(buf, newline)
+    links: list[Link] = []
+    last = covered = -1
+    for found in _REL_RE.finditer(low):
+        at = found.start()
+        if at == 0 or low[at - 1] not in _BEFORE_ATTR:
+            continue  # `data-rel=`, or `rel=` in text
+        lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
+        if lt < 0 or lt == last:
+            continue
+        if low.startswith(b"a", lt + 1) and lt + 2 < length and low[lt + 2] in _WS_BYTES:
+            tag_name, name_end = "a", lt + 2
+        elif low.startswith(b"link", lt + 1) and lt + 5 < length and low[lt + 5] in _WS_BYTES:
+            tag_name, name_end = "link", lt + 5
+        else:
+            continue
+        last = lt
+        if lt < covered or _in_regions(regions, starts, lt):
+            continue  # inside the previous tag (a `<` in its attributes), a comment or a script
+        tag = _tag_inside(buf, name_end)
+        if tag is None:
+            break  # no `>` left
+        covered = tag[1]
+        if covered <= at:
+            continue  # the tag ended before `rel=`: that was text
+        attrs = _attributes(tag[0], codec)
+        rel = attrs.get("rel")
+        if rel is None:
+            continue
+        tokens = tuple(dict.fromkeys(rel.lower().split()))
+        if not tokens:
+            continue
+        kind = attrs.get("type")
+        links.append(
+            Link(
+                tokens,
+                attrs.get("href", "").strip(_ASCII_WS),
+                line_of(lt),
+                tag_name,
+                kind.strip(_ASCII_WS).lower() if kind is not None else None,
+            )
+        )
+
+    # Pass 3: Creative Commons badge images, found from the host name back to an <img>.
+    hits: set[int] = set()
+    for host in _BADGE_HOSTS:
+        at = low.find(host)
+        while at >= 0:
+            lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
+            if (
+                lt >= 0
+                and low.startswith(b"img", lt + 1)
+                and lt + 4 < length
+                and low[lt + 4] in _WS_BYTES
+            ):
+                hits.add(lt)
+            at = low.find(host, at + len(host))
+    line_of = _Lines(buf, newline)
+    badges: list[LicenceUrl] = []
+    covered = -1
+    for lt in sorted(hits):
+        if lt < covered or _in_regions(regions, starts, lt):
+            continue
+        tag = _tag_inside(buf, lt + 4)
+        if tag is None:
+            break
+        covered = tag[1]
+        # (a host name after the tag's end was text: the src test below rejects it)
+        src = _attributes(tag[0], codec).get("src", "").strip(_ASCII_WS)
+        if _BADGE_SRC_RE.match(src):
+            badges.append(LicenceUrl(src, line_of(lt)))
+
+    return HtmlSignals(
+        tuple(metas),
+        tuple(links),
+        tuple(badges),
+        lang=lang,
+        charset=charset,
+        base=base,
+        size=size,
+        diagnostics=tuple(diagnostics),
+    )

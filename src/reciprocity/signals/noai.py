@@ -1,0 +1,549 @@
+"""``noai``, ``noimageai`` and the robots rules that act as AI controls, in HTML metas and headers.
+
+Read from ``<meta name="robots" content=…>`` (every crawler) and crawler-specific meta names
+(``<meta name="GPTBot" content="noai">``: that crawler only), and from the ``X-Robots-Tag`` and
+``Robots-Tag`` response header fields:
+
+* the legacy comma form, ``X-Robots-Tag: noai, noimageai``, where an ``agent:`` prefix scopes the
+  rules after it to that crawler (Google's convention: ``X-Robots-Tag: googlebot: noindex,
+  noimageai`` binds googlebot only, up to the next ``agent:`` prefix);
+* the Structured Field form of draft-illyes-repext (-03, 2026-04-18, and the -04 editor's copy):
+  ``Robots-Tag: *;noai;noimageai, ExampleBot;nosnippet`` — a List of product tokens whose
+  Parameters are the rules, ``*`` for every crawler. It is tried when the value holds a ``;``.
+
+Metas accumulate (the draft: a crawler obeys "the sum of negative rules" of its own token and the
+global one), header field lines accumulate; a rule repeated inside one meta or field line is one
+statement. A ``;`` in the comma form is read as a comma (``noindex; nofollow``), with a diagnostic
+only when the value was not a Structured Field either.
+
+What each rule means for the uses is one table, :data:`VOCABULARY`, with a reason and a source per
+reading. ``noai`` and friends come from a convention (DeviantArt, 2022-11), not a specification;
+search-engine rules are AI controls only for the crawlers whose operators said so (Bing's
+``noarchive``/``nocache``, Amazon's ``noarchive``, Google's ``nosnippet``), and are not held
+against any other crawler. Rules only ever deny: absence of a rule is not an ``allow``.
+
+A ``<meta>`` outside ``<head>`` still counts, with a note on its statement: the draft's security
+section asks readers to consider only head metas (body content may come from third parties), but
+every rule here is a restriction, so reading one can only make a builder more careful.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from reciprocity.signals.diagnostics import Diagnostic
+from reciprocity.signals.html import Meta
+from reciprocity.signals.robots import extract_product_token
+from reciprocity.signals.statement import Carrier, Mechanism, Statement
+from reciprocity.uses import Stance, Use
+
+__all__ = [
+    "HEADER_LIMIT",
+    "IGNORED",
+    "SPEC_VERSION",
+    "VOCABULARY",
+    "Directive",
+    "Reading",
+    "RobotsTags",
+    "parse_robots_meta",
+    "parse_x_robots_tag",
+    "read_robots_headers",
+    "read_robots_meta",
+]
+
+SPEC_VERSION: Final = (
+    "noai/noimageai convention (DeviantArt, 2022-11); draft-illyes-repext-03 (Robots-Tag, "
+    "2026-04-18); Bing webmaster blog 2023-09 (noarchive/nocache); developer.amazon.com/amazonbot "
+    "(noarchive); Google robots meta specification (nosnippet, max-snippet)"
+)
+
+HEADER_LIMIT: Final = 8 * 1024
+"""Characters of one header field value that are read (draft-illyes-repext: at least 8 KiB)."""
+
+_DENY_AI: Final = ((Use.TRAIN_AI, Stance.DENY), (Use.AI_USE, Stance.DENY))
+_DENY_TRAIN: Final = ((Use.TRAIN_AI, Stance.DENY),)
+_DENY_AI_USE: Final = ((Use.AI_USE, Stance.DENY),)
+_DENY_SEARCH: Final = ((Use.SEARCH, Stance.DENY),)
+_BING: Final = frozenset({"bingbot", "msnbot"})
+_GOOGLE: Final = frozenset({"googlebot"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one rule says, for which crawlers and which media, and why we read it so."""
+
+    stances: tuple[tuple[Use, Stance], ...]
+    reason: str
+    source: str
+    agents: frozenset[str] | None = None
+    """The product tokens (lower-case) the reading binds; ``None``: every crawler."""
+    media: str | None = None
+    """``image``: the reading applies to images only."""
+    yields_to: str | None = None
+    """Another rule that, said to the same crawler, replaces this reading (Bing: ``noarchive``
+    together with ``nocache`` is read as ``nocache``)."""
+
+
+VOCABULARY: Final[dict[str, tuple[Reading, ...]]] = {
+    "noai": (
+        Reading(
+            _DENY_AI,
+            "content must not be used for AI: training, and (DESIGN §1) use as model input",
+            "DeviantArt 2022-11 convention; signals.md §7.1",
+        ),
+    ),
+    "noimageai": (
+        Reading(
+            _DENY_AI,
+            "the images must not be used for AI; says nothing about the page's text",
+            "DeviantArt 2022-11 convention; signals.md §7.1",
+            media="image",
+        ),
+    ),
+    "noml": (
+        Reading(
+            _DENY_TRAIN,
+            "'no machine learning' names learning: a training reservation; inference is not "
+            "learning, so ai-use is left unknown (seen in the wild, no specification)",
+            "signals.md §7.1 [S] (aireadytest.com)",
+        ),
+    ),
+    "noarchive": (
+        Reading(
+            _DENY_AI,
+            "Bing: not used to train Microsoft's generative AI foundation models and not "
+            "included in Bing Chat answers",
+            "Bing webmaster blog 2023-09; signals.md §7.3",
+            agents=_BING,
+            yields_to="nocache",
+        ),
+        Reading(
+            _DENY_TRAIN,
+            "Amazon: 'do not use the page for model training'",
+            "developer.amazon.com/amazonbot; signals.md §7.3",
+            agents=frozenset({"amazonbot"}),
+        ),
+    ),
+    "nocache": (
+        Reading(
+            _DENY_TRAIN,
+            "Bing: only URL, title and snippet may be used for training (the content may not); "
+            "Bing Chat may still show URL/title/snippet, so ai-use is not denied",
+            "Bing webmaster blog 2023-09",
+            agents=_BING,
+        ),
+    ),
+    "nosnippet": (
+        Reading(
+            _DENY_AI_USE,
+            "Google: also keeps the content from being a direct input to AI Overviews and AI "
+            "Mode; the page is still indexed, so search is not denied",
+            "Google robots meta specification; signals.md §7.3",
+            agents=_GOOGLE,
+        ),
+    ),
+    "max-snippet:0": (
+        Reading(
+            _DENY_AI_USE,
+            "Google: max-snippet:0 is equivalent to nosnippet",
+            "Google robots meta specification; signals.md §7.3",
+            agents=_GOOGLE,
+        ),
+    ),
+    "noindex": (
+        Reading(
+            _DENY_SEARCH,
+            "not to be stored in a publicly accessible index: the search use",
+            "draft-illyes-repext-03 §2.1.3 (robots controls rules)",
+        ),
+    ),
+    "none": (
+        Reading(
+            _DENY_SEARCH,
+            "equivalent to noindex, nofollow",
+            "Google and Bing robots meta specifications",
+        ),
+    ),
+}
+"""Rule (lower-case; a rule with a value as ``name:value``) -> readings. Follows SPEC_VERSION."""
+
+IGNORED: Final = frozenset(
+    {
+        "all", "index", "follow", "nofollow", "noimageindex", "notranslate", "noodp", "noydir",
+        "indexifembedded", "nositelinkssearchbox", "noyaca", "max-snippet", "max-image-preview",
+        "max-video-preview", "unavailable_after", "unavailable-after",
+    }
+)  # fmt: skip
+"""Rules with no AI or search-index meaning (crawling, previews, translation): read silently."""
+
+# Rules written `name: value`; any other `word:` prefix in a header is a crawler's name.
+_VALUE_RULES: Final = frozenset(
+    {"max-snippet", "max-image-preview", "max-video-preview", "unavailable_after",
+     "unavailable-after"}
+)  # fmt: skip
+_PREFIX_RE: Final = re.compile(r"([A-Za-z0-9_.*-]+)[ \t]*:[ \t]*(.*)", re.DOTALL)
+# Rules are comma-separated; a `;` is read as a comma too (`noindex; nofollow` is common).
+_SEPARATORS_RE: Final = re.compile(r"[,;]")
+_SF_TOKEN_RE: Final = re.compile(r"[A-Za-z*][A-Za-z0-9!#$%&'*+.^_`|~:/-]*")
+_SF_KEY_RE: Final = re.compile(r"[a-z*][a-z0-9_.*-]*")
+_HEAD_NOTE: Final = (
+    "meta outside <head>: the Robots-Tag draft asks readers to consider head metas only; read "
+    "anyway, as every rule here only restricts"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One rule said to one scope."""
+
+    rule: str
+    """Lower-case rule, ``name:value`` for a rule with a value (``max-snippet:0``)."""
+    scope: str | None
+    """The crawler's product token (lower-case) the rule is said to; ``None``: every crawler."""
+    carrier: Carrier
+    line: int | None
+    raw: str
+    """The meta ``content`` or header field value as written."""
+    written_scope: str | None
+    """The scoping as written: ``robots``, ``gptbot`` (meta names), ``googlebot:`` (legacy
+    header prefix), ``*`` / ``ExampleBot`` (Structured Field form); ``None`` for an unscoped
+    header."""
+    note: str = ""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What was repaired or skipped while reading the same meta or field line."""
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsTags:
+    """The robots rules of one page's metas or one response's headers."""
+
+    directives: tuple[Directive, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def for_agent(self, user_agent: str) -> tuple[Directive, ...]:
+        """The directives said to every crawler or to ``user_agent``'s product token."""
+        token = _token(user_agent)
+        return tuple(d for d in self.directives if d.scope is None or d.scope == token)
+
+    def statements(self, user_agent: str, *, media: str | None = None) -> tuple[Statement, ...]:
+        """The statements that bind ``user_agent`` for a document of ``media``.
+
+        ``media`` is ``"image"`` (or an ``image/…`` MIME type) for an image, ``None`` otherwise.
+        A rule that binds the crawler but not this media (``noimageai`` on a page) gives a
+        statement with no stances and a note, so the evidence shows it was seen.
+        """
+        token = _token(user_agent)
+        is_image = media is not None and (
+            media.lower() == "image" or media.lower().startswith("image/")
+        )
+        applicable = self.for_agent(user_agent)
+        said = {d.rule for d in applicable}
+        statements: list[Statement] = []
+        seen: set[tuple[object, ...]] = set()
+        for directive in applicable:
+            for reading in VOCABULARY.get(directive.rule, ()):
+                if reading.agents is not None and token not in reading.agents:
+                    continue
+                key = (directive.rule, directive.written_scope, directive.carrier, directive.line,
+                       reading.reason)  # fmt: skip
+                if key in seen:
+                    continue
+                seen.add(key)
+                stances = reading.stances
+                note = f"{directive.rule}: {reading.reason}"
+                if reading.media == "image" and not is_image:
+                    stances = ()
+                    note = f"{directive.rule}: applies to images only; this document is not one"
+                elif reading.yields_to is not None and reading.yields_to in said:
+                    stances = ()
+                    note = (
+                        f"{directive.rule}: said together with {reading.yields_to}, which "
+                        f"replaces it for this crawler ({reading.source})"
+                    )
+                if directive.note:
+                    note = f"{note}; {directive.note}"
+                statements.append(
+                    Statement(
+                        Mechanism.NOAI,
+                        directive.carrier,
+                        stances,
+                        directive.raw,
+                        line=directive.line,
+                        rule=directive.written_scope,
+                        note=note,
+                        diagnostics=directive.diagnostics,
+                    )
+                )
+        return tuple(statements)
+
+
+def _token(user_agent: str) -> str:
+    """The product token of a crawler name (``GPTBot/1.2`` -> ``gptbot``)."""
+    stripped = user_agent.strip()
+    if stripped == "*":
+        return "*"
+    return extract_product_token(stripped).lower()
+
+
+def _known(rule: str) -> bool:
+    return rule in VOCABULARY or rule in IGNORED or rule.partition(":")[0] in _VALUE_RULES
+
+
+def _rule_with_value(name: str, value: str) -> str:
+    return f"{name.lower()}:{' '.join(value.split()).lower()}"
+
+
+def _read_rules(
+    text: str, line: int, diagnostics: list[Diagnostic], *, prefixes: bool
+) -> list[tuple[str | None, str | None, str]]:
+    """(scope, written scope, rule) for each rule of a legacy comma-separated value.
+
+    With ``prefixes`` (headers), ``agent:`` scopes the rules after it up to the next prefix.
+    """
+    found: list[tuple[str | None, str | None, str]] = []
+    scope: str | None = None
+    written: str | None = None
+    for item in _SEPARATORS_RE.split(text):
+        item = item.strip()
+        if not item:
+            continue
+        prefixed = _PREFIX_RE.fullmatch(item)
+        if prefixed is not None:
+            name, rest = prefixed.group(1), prefixed.group(2).strip()
+            if name.lower() in _VALUE_RULES:
+                found.append((scope, written, _rule_with_value(name, rest)))
+                continue
+            if not prefixes:
+                diagnostics.append(
+                    Diagnostic(line, "unknown-rule", f"{item!r} is not a robots rule; ignored")
+                )
+                continue
+            if name == "*":
+                scope, written = None, "*:"
+            else:
+                scope, written = name.lower(), f"{name}:"
+            if not rest:
+                continue
+            inner = _PREFIX_RE.fullmatch(rest)
+            if inner is not None and inner.group(1).lower() in _VALUE_RULES:
+                found.append((scope, written, _rule_with_value(inner.group(1), inner.group(2))))
+                continue
+            item = rest
+        words = item.split()
+        if len(words) > 1:
+            diagnostics.append(
+                Diagnostic(line, "space-separated", f"{item!r} read as {len(words)} rules")
+            )
+        found.extend((scope, written, word.lower()) for word in words)
+    return found
+
+
+def _read_structured(
+    text: str, line: int, diagnostics: list[Diagnostic]
+) -> list[tuple[str | None, str | None, str]] | None:
+    """The Structured Field List form (draft-illyes-repext), or ``None`` when it is not one."""
+    found: list[tuple[str | None, str | None, str]] = []
+    for member in text.split(","):
+        member = member.strip(" \t")
+        if not member:
+            return None  # an empty list member is not a Structured Field List
+        item, *params = member.split(";")
+        item = item.strip(" \t")
+        if item.startswith('"') and item.endswith('"') and len(item) >= 2:
+            item = item[1:-1]
+        if not _SF_TOKEN_RE.fullmatch(item) or _known(item.lower()):
+            return None  # `noindex; nofollow`: the comma form written with semicolons
+        scope, written = (None, "*") if item == "*" else (item.lower(), item)
+        for param in params:
+            param = param.strip(" \t")
+            if not param:
+                diagnostics.append(
+                    Diagnostic(line, "empty-parameter", f"empty parameter after {item!r} skipped")
+                )
+                continue
+            key, sep, value = param.partition("=")
+            key = key.strip()
+            if not _SF_KEY_RE.fullmatch(key):
+                if not _SF_KEY_RE.fullmatch(key.lower()):
+                    return None
+                diagnostics.append(
+                    Diagnostic(line, "key-case", f"parameter {key!r} read as {key.lower()!r}")
+                )
+            if sep and value.strip() == "?0":
+                continue  # a false Boolean parameter says nothing
+            if sep and value.strip() not in ("", "?1"):
+                rule = _rule_with_value(key, value.strip().strip('"'))
+            else:
+                rule = key.lower()
+            found.append((scope, written, rule))
+    return found
+
+
+def _add(
+    directives: list[Directive],
+    diagnostics: list[Diagnostic],
+    rules: Iterable[tuple[str | None, str | None, str]],
+    *,
+    carrier: Carrier,
+    line: int,
+    raw: str,
+    default_scope: tuple[str | None, str | None] | None = None,
+    note: str = "",
+    first_diagnostic: int,
+) -> None:
+    found: list[Directive] = []
+    for scope, written, rule in rules:
+        if default_scope is not None and written is None:
+            scope, written = default_scope
+        if not _known(rule):
+            diagnostics.append(Diagnostic(line, "unknown-rule", f"{rule!r} ignored"))
+            continue
+        found.append(Directive(rule, scope, carrier, line, raw, written, note))
+    # The diagnostics of this meta or field line travel with its directives (a minified page
+    # has every meta on line 1, so the line alone would not tell whose they are).
+    mine = tuple(diagnostics[first_diagnostic:])
+    directives.extend(replace(d, diagnostics=mine) if mine else d for d in found)
+
+
+def read_robots_headers(headers: Iterable[tuple[str, str]]) -> RobotsTags:
+    """The ``X-Robots-Tag`` and ``Robots-Tag`` field lines of one response.
+
+    ``line`` of each directive is the 1-based index of its field line in ``headers``.
+    """
+    directives: list[Directive] = []
+    diagnostics: list[Diagnostic] = []
+    for index, (name, value) in enumerate(headers, 1):
+        field = name.strip().lower()
+        if field not in ("x-robots-tag", "robots-tag"):
+            continue
+        _read_header_value(
+            value,
+            index,
+            field,
+            directives=directives,
+            diagnostics=diagnostics,
+            carrier=Carrier.HTTP_HEADER,
+        )
+    return RobotsTags(tuple(directives), tuple(diagnostics))
+
+
+def _read_header_value(
+    value: str,
+    line: int,
+    field: str,
+    *,
+    directives: list[Directive],
+    diagnostics: list[Diagnostic],
+    carrier: Carrier,
+    note: str = "",
+) -> None:
+    first = len(diagnostics)
+    if len(value) > HEADER_LIMIT:
+        diagnostics.append(
+            Diagnostic(line, "size-limit", f"{field} value cut after {HEADER_LIMIT} characters")
+        )
+        value = value[:HEADER_LIMIT]
+    rules = None
+    if ";" in value:
+        rules = _read_structured(value, line, diagnostics)
+        if rules is None:
+            diagnostics.append(
+                Diagnostic(line, "not-structured", f"{field}: ';' but no SF List; comma form")
+            )
+    elif field == "robots-tag":
+        diagnostics.append(
+            Diagnostic(line, "legacy-form", "Robots-Tag without parameters read in the comma form")
+        )
+    if rules is None:
+        rules = _read_rules(value, line, diagnostics, prefixes=True)
+    _add(
+        directives,
+        diagnostics,
+        rules,
+        carrier=carrier,
+        line=line,
+        raw=value,
+        note=note,
+        first_diagnostic=first,
+    )
+
+
+def read_robots_meta(metas: Iterable[Meta], *, user_agent: str | None = None) -> RobotsTags:
+    """The robots rules of one page's metas.
+
+    Read: ``<meta name="robots">`` (every crawler), ``<meta name=…>`` naming ``user_agent``, any
+    other meta whose name is a product token and whose content is made of robots rules only
+    (``<meta name="GPTBot" content="noai">``; a ``description`` that happens to say ``noai`` in a
+    sentence is not read), and ``<meta http-equiv="X-Robots-Tag">`` (read like the header).
+    """
+    wanted = _token(user_agent) if user_agent is not None else None
+    directives: list[Directive] = []
+    diagnostics: list[Diagnostic] = []
+    for meta in metas:
+        note = "" if meta.in_head else _HEAD_NOTE
+        if meta.http_equiv:
+            if meta.name in ("x-robots-tag", "robots-tag"):
+                _read_header_value(
+                    meta.content,
+                    meta.line,
+                    meta.name,
+                    directives=directives,
+                    diagnostics=diagnostics,
+                    carrier=Carrier.HTML_META,
+                    note=f"http-equiv {meta.name}" + (f"; {note}" if note else ""),
+                )
+            continue
+        name = meta.name
+        if name == "robots":
+            scope: tuple[str | None, str | None] = (None, "robots")
+        elif name == wanted or (
+            extract_product_token(name) == name and name and _all_rules(meta.content)
+        ):
+            scope = (name, name)
+        else:
+            continue
+        first = len(diagnostics)
+        rules = _read_rules(meta.content, meta.line, diagnostics, prefixes=False)
+        _add(
+            directives,
+            diagnostics,
+            rules,
+            carrier=Carrier.HTML_META,
+            line=meta.line,
+            raw=meta.content,
+            default_scope=scope,
+            note=note,
+            first_diagnostic=first,
+        )
+    return RobotsTags(tuple(directives), tuple(diagnostics))
+
+
+def _all_rules(content: str) -> bool:
+    """Whether a meta's content is a non-empty list of known robots rules."""
+    items = [item.strip() for item in content.split(",")]
+    if not any(items):
+        return False
+    for item in items:
+        if not item:
+            continue
+        name = item.partition(":")[0].strip().lower() if ":" in item else item.lower()
+        if not (_known(name) or name in _VALUE_RULES):
+            return False
+    return True
+
+
+def parse_robots_meta(
+    metas: Iterable[Meta], *, user_agent: str, media: str | None = None
+) -> tuple[Statement, ...]:
+    """The statements of a page's robots metas that bind ``user_agent`` (:class:`RobotsTags`)."""
+    return read_robots_meta(metas, user_agent=user_agent).statements(user_agent, media=media)
+
+
+def parse_x_robots_tag(
+    headers: Sequence[tuple[str, str]], *, user_agent: str, media: str | None = None
+) -> tuple[Statement, ...]:
+    """The statements of a response's ``X-Robots-Tag``/``Robots-Tag`` that bind ``user_agent``."""
+    return read_robots_headers(headers).statements(user_agent, media=media)

@@ -23,6 +23,9 @@ from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import content_signals
 from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
+from reciprocity.signals.html import HtmlSignals, scan_html
+from reciprocity.signals.licenses import licence_statements
+from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
 from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
 from reciprocity.signals.rsl import RslDocument, license_urls_from_robots, parse_rsl
@@ -31,6 +34,7 @@ from reciprocity.signals.tdmrep import (
     TdmRepFile,
     parse_tdmrep_headers,
     parse_tdmrep_json,
+    parse_tdmrep_meta,
     resolve_tdmrep,
 )
 from reciprocity.uses import USES, Stance, Use
@@ -65,6 +69,17 @@ def normalise_headers(headers: Headers | None) -> tuple[tuple[str, str], ...]:
         return ()
     items = headers.items() if isinstance(headers, Mapping) else headers
     return tuple((str(name).strip().lower(), str(value)) for name, value in items)
+
+
+def _charset(pairs: tuple[tuple[str, str], ...]) -> str | None:
+    # The Content-Type charset outranks a <meta charset> (HTML's encoding sniffing order).
+    for name, value in pairs:
+        if name == "content-type":
+            for param in value.split(";")[1:]:
+                key, _, found = param.partition("=")
+                if key.strip().lower() == "charset" and found.strip():
+                    return found.strip().strip("\"'")
+    return None
 
 
 def _origin(url: str) -> str:
@@ -128,10 +143,12 @@ def evaluate(
     *,
     robots_txt: RobotsTxt | bytes | str | None = None,
     headers: Headers | None = None,
+    html: HtmlSignals | bytes | str | None = None,
     tdmrep_json: TdmRepFile | bytes | str | None = None,
     ai_txt: AiTxt | bytes | str | None = None,
     rsl_xml: RslDocument | bytes | str | None = None,
     user_agent: str = "*",
+    media: str | None = None,
     accept: Collection[str] = frozenset(),
     honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
     fetched: Mapping[str, str] | None = None,
@@ -148,6 +165,9 @@ def evaluate(
     it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
     site's ``/.well-known/tdmrep.json``, ``/ai.txt`` and RSL licence document (bytes, text or
     parsed); the RSL document's source is the robots.txt ``License:`` URL when there is one.
+    ``html`` is the document itself when it is HTML (its head carries robots meta, TDMRep meta and
+    licence marks); ``media`` its kind when known (``"image"`` or a MIME type: ``noimageai``
+    binds images only).
     """
     when = fetched or {}
     evidence: list[Evidence] = []
@@ -175,6 +195,18 @@ def evaluate(
     if pairs:
         for statement in content_signals.header_statements(pairs):
             evidence.append(Evidence(statement, url, document_stamp))
+        for statement in parse_x_robots_tag(pairs, user_agent=user_agent, media=media):
+            evidence.append(Evidence(statement, url, document_stamp))
+
+    page = None
+    if html is not None:
+        page = html if isinstance(html, HtmlSignals) else scan_html(html, encoding=_charset(pairs))
+        for statement in parse_robots_meta(page.metas, user_agent=user_agent, media=media):
+            evidence.append(Evidence(statement, url, document_stamp))
+        for statement in licence_statements(
+            page.links, page.licence_urls, page.metas, base_url=url
+        ):
+            evidence.append(Evidence(statement, url, document_stamp))
 
     # TDMRep resolves by override (file, then header, then meta), not most-restrictively:
     # its own rule picks one statement, whose source is the carrier that set it.
@@ -184,8 +216,13 @@ def evaluate(
             tdmrep_json if isinstance(tdmrep_json, TdmRepFile) else parse_tdmrep_json(tdmrep_json)
         )
     tdm_header = parse_tdmrep_headers(pairs) if pairs else None
+    tdm_meta = (
+        parse_tdmrep_meta([(m.name, m.content, m.line) for m in page.metas])
+        if page is not None and page.metas
+        else None
+    )
     file_rule = tdm_file.lookup(path) if tdm_file is not None else None
-    for statement in resolve_tdmrep(file_rule, tdm_header):
+    for statement in resolve_tdmrep(file_rule, tdm_header, tdm_meta):
         if statement.carrier is Carrier.TDMREP_JSON:
             source, stamp = f"{origin}/.well-known/tdmrep.json", when.get("tdmrep.json")
         else:

@@ -21,6 +21,8 @@ ARGS = [
     str(SITE / "robots.txt"),
     "--headers",
     str(SITE / "headers.txt"),
+    "--html",
+    str(SITE / "story.html"),
     "--agent",
     "Googlebot",
 ]

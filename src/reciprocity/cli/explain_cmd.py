@@ -31,6 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the document's response headers ('Name: value' lines; a status line is skipped)",
     )
+    parser.add_argument("--html", metavar="FILE", help="the document itself, when it is HTML")
+    parser.add_argument(
+        "--media", metavar="KIND", help="the document's kind: 'image' or a MIME type (image/png)"
+    )
     parser.add_argument("--tdmrep", metavar="FILE", help="the site's /.well-known/tdmrep.json")
     parser.add_argument("--ai-txt", metavar="FILE", help="the site's /ai.txt")
     parser.add_argument("--rsl", metavar="FILE", help="the site's RSL licence document")
@@ -124,10 +128,12 @@ def run(args: argparse.Namespace) -> int:
         args.url,
         robots_txt=robots,
         headers=parse_header_block(header_bytes) if header_bytes is not None else None,
+        html=_read(args.html),
         tdmrep_json=_read(args.tdmrep),
         ai_txt=_read(args.ai_txt),
         rsl_xml=_read(args.rsl),
         user_agent=args.agent,
+        media=args.media,
         accept=accept,
     )
     if args.json:

@@ -20,7 +20,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from reciprocity.resolve import Decision, Evidence, resolve
-from reciprocity.signals import content_signals
+from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, scan_html
@@ -185,6 +185,10 @@ def evaluate(
         evidence.extend(
             _robots_evidence(robots, url, user_agent, honour=honoured, source=source, fetched=stamp)
         )
+        if robots.match(url, user_agent).allowed:
+            # attach-05 §3.1: usage preferences apply only to what may be crawled.
+            for statement in aipref.robots_statements(robots, user_agent, url):
+                evidence.append(Evidence(statement, source, stamp))
         for statement in content_signals.robots_statements(robots, user_agent):
             evidence.append(Evidence(statement, source, stamp))
 
@@ -193,6 +197,8 @@ def evaluate(
     pairs = normalise_headers(headers)
     document_stamp = when.get("document")
     if pairs:
+        for statement in aipref.header_statements(pairs):
+            evidence.append(Evidence(statement, url, document_stamp))
         for statement in content_signals.header_statements(pairs):
             evidence.append(Evidence(statement, url, document_stamp))
         for statement in parse_x_robots_tag(pairs, user_agent=user_agent, media=media):

@@ -14,6 +14,8 @@ from reciprocity.errors import (
     ReciprocityError,
     UsageError,
 )
+from reciprocity.evaluate import evaluate
+from reciprocity.resolve import Conflict, Decision, Evidence, UseDecision
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import Access, RobotsMatch, RobotsTxt, access_for_status
 from reciprocity.uses import USES, Stance, Use
@@ -22,7 +24,10 @@ __all__ = [
     "USES",
     "Access",
     "ArchiveError",
+    "Conflict",
+    "Decision",
     "Diagnostic",
+    "Evidence",
     "FetchError",
     "InputError",
     "ReciprocityError",
@@ -31,6 +36,8 @@ __all__ = [
     "Stance",
     "UsageError",
     "Use",
+    "UseDecision",
     "__version__",
     "access_for_status",
+    "evaluate",
 ]

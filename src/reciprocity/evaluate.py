@@ -15,6 +15,7 @@ robots.txt speaks per crawler, not per use (DESIGN.md §3.3–3.4):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ from reciprocity.signals.rsl import RslDocument, license_urls_from_robots, parse
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.signals.tdmrep import (
     TdmRepFile,
+    TdmRepSignal,
     parse_tdmrep_headers,
     parse_tdmrep_json,
     parse_tdmrep_meta,
@@ -69,6 +71,36 @@ def normalise_headers(headers: Headers | None) -> tuple[tuple[str, str], ...]:
         return ()
     items = headers.items() if isinstance(headers, Mapping) else headers
     return tuple((str(name).strip().lower(), str(value)) for name, value in items)
+
+
+_SIGNAL_HEADERS: Final = frozenset(
+    {
+        "content-usage",
+        "content-signal",
+        "x-robots-tag",
+        "robots-tag",
+        "tdm-reservation",
+        "tdm-policy",
+    }
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_statements(
+    fields: tuple[tuple[int, str, str], ...], user_agent: str, media: str | None
+) -> tuple[tuple[Statement, ...], TdmRepSignal]:
+    """The statements of a response's signal headers. Cached: the pages of one site mostly send
+    the same ones, and every parser here is a pure function of the field values and positions."""
+    # Field positions are kept (the evidence cites them), other fields left blank.
+    pairs = [("", "")] * fields[-1][0]
+    for index, name, value in fields:
+        pairs[index - 1] = (name, value)
+    statements = (
+        *aipref.header_statements(pairs),
+        *content_signals.header_statements(pairs),
+        *parse_x_robots_tag(pairs, user_agent=user_agent, media=media),
+    )
+    return statements, parse_tdmrep_headers(pairs)
 
 
 def _charset(pairs: tuple[tuple[str, str], ...]) -> str | None:
@@ -128,6 +160,8 @@ def _robots_evidence(
         if unnamed is not None:
             checks.append((unnamed, tokens[unnamed]))
         for token, name in checks:
+            if robots.allowed(url, token):
+                continue
             match = robots.match(url, token)
             if not match.allowed:
                 why = f"{name} is honoured for {use.value} and may not fetch this URL"
@@ -196,13 +230,15 @@ def evaluate(
     path = path_params_query(url)
     pairs = normalise_headers(headers)
     document_stamp = when.get("document")
-    if pairs:
-        for statement in aipref.header_statements(pairs):
-            evidence.append(Evidence(statement, url, document_stamp))
-        for statement in content_signals.header_statements(pairs):
-            evidence.append(Evidence(statement, url, document_stamp))
-        for statement in parse_x_robots_tag(pairs, user_agent=user_agent, media=media):
-            evidence.append(Evidence(statement, url, document_stamp))
+    signal_fields = tuple(
+        (index, name, value)
+        for index, (name, value) in enumerate(pairs, 1)
+        if name in _SIGNAL_HEADERS
+    )
+    tdm_header = None
+    if signal_fields:
+        statements, tdm_header = _header_statements(signal_fields, user_agent, media)
+        evidence.extend(Evidence(statement, url, document_stamp) for statement in statements)
 
     page = None
     if html is not None:
@@ -221,7 +257,6 @@ def evaluate(
         tdm_file = (
             tdmrep_json if isinstance(tdmrep_json, TdmRepFile) else parse_tdmrep_json(tdmrep_json)
         )
-    tdm_header = parse_tdmrep_headers(pairs) if pairs else None
     tdm_meta = (
         parse_tdmrep_meta([(m.name, m.content, m.line) for m in page.metas])
         if page is not None and page.metas

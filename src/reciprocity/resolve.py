@@ -165,15 +165,6 @@ class Decision:
         }
 
 
-def _effective(evidence: Evidence, use: Use, accept: Collection[str]) -> tuple[Stance, bool]:
-    """The stance of ``evidence`` for ``use`` after accepted exceptions, and whether lifted."""
-    stance = evidence.stance(use)
-    exceptions = evidence.statement.exceptions
-    if stance is Stance.DENY and exceptions and all(e in accept for e in exceptions):
-        return Stance.ALLOW, True
-    return stance, False
-
-
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -183,41 +174,49 @@ def resolve(
 ) -> Decision:
     """Combine the evidence found for one document into a decision per use."""
     found = tuple(evidence)
+    # One pass over the stances actually stated (most statements speak about one or two uses).
+    denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
+    allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
+    for item in found:
+        statement = item.statement
+        for use, stance in statement.stances:
+            if stance is Stance.DENY:
+                exceptions = statement.exceptions
+                if exceptions and all(e in accept for e in exceptions):
+                    allows[use].append((item, True))
+                else:
+                    denies[use].append(item)
+            elif stance is Stance.ALLOW:
+                allows[use].append((item, False))
     decisions = []
     conflicts: list[Conflict] = []
     for use in USES:
-        denies: list[Evidence] = []
-        allows: list[tuple[Evidence, bool]] = []
-        for item in found:
-            stance, lifted = _effective(item, use, accept)
-            if stance is Stance.DENY:
-                denies.append(item)
-            elif stance is Stance.ALLOW:
-                allows.append((item, lifted))
-        if denies:
-            exceptions: tuple[str, ...] = ()
+        denied, allowed = denies[use], allows[use]
+        if denied:
+            exceptions = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
-            if all(d.statement.exceptions for d in denies):
-                exceptions = _unique(e for d in denies for e in d.statement.exceptions)
-            decisions.append(UseDecision(use, Stance.DENY, tuple(denies), exceptions=exceptions))
+            if all(d.statement.exceptions for d in denied):
+                exceptions = _unique(e for d in denied for e in d.statement.exceptions)
+            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), exceptions=exceptions))
             reported: set[tuple[Mechanism, Mechanism]] = set()
-            for deny in denies:
-                for allow, _ in allows:
-                    pair = (deny.mechanism, allow.mechanism)
-                    if deny.mechanism is not allow.mechanism and pair not in reported:
+            for deny in denied:
+                deny_mechanism = deny.statement.mechanism
+                for allow, _ in allowed:
+                    pair = (deny_mechanism, allow.statement.mechanism)
+                    if pair[0] is not pair[1] and pair not in reported:
                         reported.add(pair)
                         conflicts.append(Conflict(use, deny, allow))
-        elif allows:
+        elif allowed:
             obligations = _unique(
                 o
-                for item, lifted in allows
+                for item, lifted in allowed
                 for o in (
                     (*item.statement.exceptions, *item.statement.obligations)
                     if lifted
                     else item.statement.obligations
                 )
             )
-            deciding = tuple(item for item, _ in allows)
+            deciding = tuple(item for item, _ in allowed)
             decisions.append(UseDecision(use, Stance.ALLOW, deciding, obligations=obligations))
         else:
             decisions.append(UseDecision(use, Stance.UNKNOWN, ()))

@@ -17,6 +17,7 @@ would lift it (DESIGN.md §1); the vocabulary drafts ignore parameters, CC-aware
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -167,7 +168,13 @@ def parse_content_usage(
     value: str | bytes | Iterable[str | bytes], *, line: int = 1
 ) -> ContentUsage:
     """Read a ``Content-Usage`` value (several field lines combine, as HTTP says)."""
-    lines = [value] if isinstance(value, (str, bytes)) else list(value)
+    lines = (value,) if isinstance(value, (str, bytes)) else tuple(value)
+    return _parse_content_usage(lines, line)
+
+
+# A header value or robots.txt rule repeats on every page of a site: read it once.
+@functools.lru_cache(maxsize=4096)
+def _parse_content_usage(lines: tuple[str | bytes, ...], line: int) -> ContentUsage:
     raw = ", ".join(v.decode("latin-1") if isinstance(v, bytes) else v for v in lines)
     result = parse_dictionary(lines, first_line=line)
     notes = list(result.diagnostics)

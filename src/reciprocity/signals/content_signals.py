@@ -13,6 +13,7 @@ the last value of a repeated key wins within one line and within one group.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -58,6 +59,8 @@ class ContentSignal:
     diagnostics: tuple[Diagnostic, ...]
 
 
+# A robots.txt line or header value repeats on every page of a site: read it once.
+@functools.lru_cache(maxsize=4096)
 def parse_content_signal(value: str, *, line: int = 0) -> ContentSignal:
     """Read one ``Content-Signal`` value (a robots.txt line's value or a header value)."""
     found: dict[Use, Stance] = {}

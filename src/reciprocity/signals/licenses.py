@@ -290,6 +290,8 @@ def _clean_url(url: str) -> str:
     return url.lower()
 
 
+# Pages of one site repeat the same licence URL; the mapping is a pure function of the text.
+@functools.lru_cache(maxsize=4096)
 def licence_from_url(url: str) -> Licence | None:
     """The licence a URL names: a CC licence or public-domain tool (any of its deed, legal code
     or RDF pages, a badge image), an ``spdx.org/licenses/…`` or ``opensource.org/licenses/…``

@@ -530,6 +530,7 @@ class RobotsTxt:
     __slots__ = (
         "_by_token",
         "_matchers",
+        "_named",
         "access",
         "diagnostics",
         "groups",
@@ -563,6 +564,7 @@ class RobotsTxt:
         self.size = size
         self._matchers: dict[str, _Matcher] = {}
         self._by_token: dict[str, list[Group]] | None = None
+        self._named: frozenset[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -681,9 +683,11 @@ class RobotsTxt:
 
     def named_tokens(self) -> frozenset[str]:
         """The lower-cased product tokens that some group names (``*`` excluded)."""
-        self._groups_for("*")  # builds the token index
-        assert self._by_token is not None
-        return frozenset(token for token in self._by_token if token != "\x00")
+        if self._named is None:
+            self._groups_for("*")  # builds the token index
+            assert self._by_token is not None
+            self._named = frozenset(token for token in self._by_token if token != "\x00")
+        return self._named
 
     def groups_for(self, user_agent: str) -> tuple[Group, ...]:
         """The groups whose rules apply to ``user_agent`` (merged named groups, else ``*``)."""

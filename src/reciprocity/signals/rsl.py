@@ -29,7 +29,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
@@ -577,6 +577,10 @@ class RslDocument:
     """Days a client may cache the document (``None``: the default, 30)."""
     legacy: bool = False
     """True when the document shows RSL 0.9 traits (comma lists, ``inference``, ``XBT``)."""
+    _answers: dict[tuple[tuple[int, ...], str | None, str | None], tuple[Statement, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """Statements per (matching <content> elements, user, geo): every page of a site asks again."""
 
     @property
     def is_rsl(self) -> bool:
@@ -613,11 +617,19 @@ class RslDocument:
             return ()
         user_key = user.strip().lower() if user is not None else None
         geo_key = geo.strip().upper() if geo is not None else None
+        chosen = tuple(i for i, c in enumerate(self.contents) if any(c is m for m in contents))
+        key = (chosen, user_key, geo_key)
+        found = self._answers.get(key)
+        if found is not None:
+            return found
         outcomes: dict[Use, _Outcome] = {}
         for use in USES:
             results = [_evaluate(content, use, user_key, geo_key) for content in contents]
             outcomes[use] = results[0] if len(results) == 1 else _combine(results)
-        return _statements(outcomes)
+        found = _statements(outcomes)
+        if len(self._answers) < 1024:
+            self._answers[key] = found
+        return found
 
 
 # -- evaluation ------------------------------------------------------------------------------

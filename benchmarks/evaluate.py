@@ -39,7 +39,9 @@ HEADERS = [
     ("X-Robots-Tag", "noai"),
     ("Link", '<https://news.example/license.xml>; rel="license"; type="application/rsl+xml"'),
 ]
-TDMREP = b'[{"location": "/private/*", "tdm-reservation": 1}, {"location": "/", "tdm-reservation": 0}]'
+TDMREP = (
+    b'[{"location": "/private/*", "tdm-reservation": 1}, {"location": "/", "tdm-reservation": 0}]'
+)
 AI_TXT = b"# Spawning AI\nUser-agent: *\nDisallow: *.jpg\nDisallow: *.png\nAllow: /\n"
 RSL = b"""<rsl xmlns="https://rslstandard.org/rsl"><content url="/">
 <license><permits type="usage">search</permits><prohibits type="usage">ai-train</prohibits>
@@ -87,7 +89,9 @@ def main() -> int:
 
     decision = run(scanned)()
     mechanisms = sorted({e.mechanism.value for e in decision.evidence})
-    print(f"one document, {len(decision.evidence)} pieces of evidence from: {', '.join(mechanisms)}")
+    print(
+        f"one document, {len(decision.evidence)} pieces of evidence from: {', '.join(mechanisms)}"
+    )
     cases = [
         ("HTML already scanned", scanned),
         (f"HTML head, {len(head)} bytes", head),

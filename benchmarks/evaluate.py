@@ -20,7 +20,8 @@ from pathlib import Path
 
 from reciprocity import evaluate
 from reciprocity.signals.aitxt import parse_ai_txt
-from reciprocity.signals.html import scan_html
+from reciprocity.resolve import Decision
+from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.rsl import parse_rsl
 from reciprocity.signals.tdmrep import parse_tdmrep_json
@@ -74,12 +75,12 @@ def main() -> int:
     # Different pages of one site: the site's files and most header values repeat, URLs do not.
     urls = itertools.cycle([f"{URL}/{n}" for n in range(5000)])
 
-    def run(html: object) -> Callable[[], object]:
+    def run(html: HtmlSignals | bytes) -> Callable[[], Decision]:
         return lambda: evaluate(
             next(urls),
             robots_txt=robots,
             headers=HEADERS,
-            html=html,  # type: ignore[arg-type]
+            html=html,
             tdmrep_json=tdmrep,
             ai_txt=ai_txt,
             rsl_xml=rsl,
@@ -92,7 +93,7 @@ def main() -> int:
     print(
         f"one document, {len(decision.evidence)} pieces of evidence from: {', '.join(mechanisms)}"
     )
-    cases = [
+    cases: list[tuple[str, HtmlSignals | bytes]] = [
         ("HTML already scanned", scanned),
         (f"HTML head, {len(head)} bytes", head),
         (f"whole page, {len(big_page) // 1024} KB", big_page),

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reciprocity import evaluate
-from reciprocity.signals.aitxt import parse_ai_txt
 from reciprocity.resolve import Decision
+from reciprocity.signals.aitxt import parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.rsl import parse_rsl

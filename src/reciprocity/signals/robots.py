@@ -366,8 +366,11 @@ class _Matcher:
         for length, allow, first, skip, last, shape, parts, anchored, entry in wild:
             if length < priority:
                 break
-            if length == priority and (not allow or (best is not None and best[1])):
-                continue
+            if length == priority and best is not None:
+                if best[1] and not allow:
+                    continue  # an Allow already holds this priority: it wins the tie
+                if allow == best[1] and entry[0] > best[0]:
+                    continue  # same verdict: Google reports the first line of that priority
             if not path.startswith(first):
                 continue
             if shape == 0:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from reciprocity._files import read_input
 from reciprocity.cli import EXIT_OK
-from reciprocity.errors import InputError, UsageError
+from reciprocity.errors import UsageError
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import Decision
 from reciprocity.signals.robots import RobotsTxt
@@ -56,15 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read(name: str | None) -> bytes | None:
     if name is None:
         return None
-    path = Path(name)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory", path=path) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path=path) from None
+    return read_input(name)
 
 
 def parse_header_block(data: bytes) -> list[tuple[str, str]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from reciprocity._files import read_input
 from reciprocity.cli import EXIT_OK
-from reciprocity.errors import InputError
 from reciprocity.signals.robots import RobotsMatch, RobotsTxt
 
 HELP = "Check URLs against a robots.txt file as Google's matcher would, with the deciding line."
@@ -34,15 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
-    path = Path(name)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a robots.txt file", path=path) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path=path) from None
+    return read_input(name, what="a robots.txt file")
 
 
 def _explain(match: RobotsMatch, agent: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from reciprocity._files import read_input
 from reciprocity.errors import InputError
 from reciprocity.openness import eu_index
 from reciprocity.openness._yaml import YAMLError, load_yaml
@@ -56,14 +57,7 @@ EU_COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def load(path: str | Path) -> Release:
     """Read and parse one description file (the only function here that touches the disk)."""
     file = Path(path)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a release description file", path=file) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path=file) from None
+    data = read_input(file, what="a release description file")
     if len(data) > _MAX_BYTES:
         raise InputError(f"larger than {_MAX_BYTES} bytes: not a release description", path=file)
     try:

@@ -26,6 +26,7 @@ from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.licenses import licence_statements
+from reciprocity.signals.media import read_media
 from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
 from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
@@ -101,6 +102,16 @@ def _header_statements(
         *parse_x_robots_tag(pairs, user_agent=user_agent, media=media),
     )
     return statements, parse_tdmrep_headers(pairs)
+
+
+_IMAGE_CONTAINERS: Final = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
+
+
+def _content_type(pairs: tuple[tuple[str, str], ...]) -> str | None:
+    for name, value in pairs:
+        if name == "content-type":
+            return value.split(";", 1)[0].strip().lower() or None
+    return None
 
 
 def _charset(pairs: tuple[tuple[str, str], ...]) -> str | None:
@@ -182,7 +193,7 @@ def evaluate(
     ai_txt: AiTxt | bytes | str | None = None,
     rsl_xml: RslDocument | bytes | str | None = None,
     user_agent: str = "*",
-    media: str | None = None,
+    media: str | bytes | None = None,
     accept: Collection[str] = frozenset(),
     honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
     fetched: Mapping[str, str] | None = None,
@@ -200,8 +211,9 @@ def evaluate(
     site's ``/.well-known/tdmrep.json``, ``/ai.txt`` and RSL licence document (bytes, text or
     parsed); the RSL document's source is the robots.txt ``License:`` URL when there is one.
     ``html`` is the document itself when it is HTML (its head carries robots meta, TDMRep meta and
-    licence marks); ``media`` its kind when known (``"image"`` or a MIME type: ``noimageai``
-    binds images only).
+    licence marks); ``media`` is the document's kind when known (``"image"`` or a MIME type:
+    ``noimageai`` binds images only), or the media file itself (bytes), whose embedded IPTC
+    ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too.
     """
     when = fetched or {}
     evidence: list[Evidence] = []
@@ -230,6 +242,13 @@ def evaluate(
     path = path_params_query(url)
     pairs = normalise_headers(headers)
     document_stamp = when.get("document")
+    kind: str | None = None
+    if isinstance(media, (bytes, bytearray, memoryview)):
+        embedded = read_media(bytes(media), media_type=_content_type(pairs))
+        evidence.extend(Evidence(s, url, document_stamp) for s in embedded.statements())
+        kind = "image" if embedded.container in _IMAGE_CONTAINERS else _content_type(pairs)
+    else:
+        kind = media
     signal_fields = tuple(
         (index, name, value)
         for index, (name, value) in enumerate(pairs, 1)
@@ -237,13 +256,13 @@ def evaluate(
     )
     tdm_header = None
     if signal_fields:
-        statements, tdm_header = _header_statements(signal_fields, user_agent, media)
+        statements, tdm_header = _header_statements(signal_fields, user_agent, kind)
         evidence.extend(Evidence(statement, url, document_stamp) for statement in statements)
 
     page = None
     if html is not None:
         page = html if isinstance(html, HtmlSignals) else scan_html(html, encoding=_charset(pairs))
-        for statement in parse_robots_meta(page.metas, user_agent=user_agent, media=media):
+        for statement in parse_robots_meta(page.metas, user_agent=user_agent, media=kind):
             evidence.append(Evidence(statement, url, document_stamp))
         for statement in licence_statements(
             page.links, page.licence_urls, page.metas, base_url=url

@@ -139,3 +139,28 @@ def test_ai_txt_and_rsl() -> None:
     assert licensed.for_use("search") == "allow"
     rsl = [e for e in licensed.evidence if e.mechanism is Mechanism.RSL]
     assert {e.source for e in rsl} == {"https://x.example/license.xml"}
+
+
+def _jpeg_with_xmp(value: str) -> bytes:
+    xmp = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/" '
+        f'plus:DataMining="http://ns.useplus.org/ldf/vocab/{value}"/>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+    payload = b"http://ns.adobe.com/xap/1.0/\x00" + xmp
+    segment = b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload
+    return b"\xff\xd8" + segment + b"\xff\xd9"
+
+
+def test_media_bytes_are_read_and_make_noimageai_bind() -> None:
+    image = _jpeg_with_xmp("DMI-PROHIBITED-AIMLTRAINING")
+    decision = evaluate("https://x.example/cat.jpg", media=image)
+    assert decision.for_use("train-ai") == "deny"
+    assert decision.evidence[0].mechanism is Mechanism.MEDIA
+    plain = _jpeg_with_xmp("DMI-UNSPECIFIED")
+    scoped = evaluate(
+        "https://x.example/cat.jpg", media=plain, headers={"X-Robots-Tag": "noimageai"}
+    )
+    assert scoped.for_use("ai-use") == "deny"  # the bytes are an image, so noimageai binds

@@ -1,0 +1,1 @@
+"""Where site signals come from besides the document itself: robots.txt snapshots, the fetcher."""

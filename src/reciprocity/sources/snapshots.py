@@ -1,0 +1,1007 @@
+"""robots.txt snapshots: which robots.txt a host served, and when, read from files.
+
+An offline audit cannot fetch robots.txt as it was when a page was crawled; it reads it from
+snapshots instead (issue 5, DESIGN §3 points 5-6). ``load_snapshots(paths)`` reads
+
+* WARC files (``.warc``, ``.warc.gz``, also zstd/lz4) of robots.txt fetches, as Common Crawl
+  publishes them in the ``robotstxt`` subset of each crawl: ``response`` records (2xx with the
+  body; 3xx with ``Location``; 4xx; 5xx), ``revisit`` records (body found by payload digest) and
+  ``resource`` records (a body without HTTP: read as 200); ``request``, ``metadata`` and
+  ``warcinfo`` records carry nothing the access rule needs and are skipped;
+* directories of host files (``example.com.txt``, ``example.com.404``, ``snapshots.tsv`` …;
+  see ``docs/robots-snapshots.md``), and WARC files found in them.
+
+``RobotsSnapshots.lookup(url, when=, as_of=)`` then picks the snapshot of the URL's origin that
+the run's time policy names (``crawl``, ``latest`` or ``strictest``), follows redirects recorded
+in the snapshots (at most five, RFC 9309 §2.3.1.2) and maps the outcome to the RFC 9309 access
+rule with ``RobotsTxt.from_fetch``: 2xx rules, 4xx allow all, 5xx / no answer complete disallow.
+``None`` means no snapshot of the origin was loaded: the caller records ``unavailable``.
+
+Bodies are kept as bytes (identical bodies shared, each cut at 500 KiB, RFC 9309 §2.5) and parsed
+on first lookup only; parsed snapshots sit in a bounded cache. Content never raises: a record or
+line that cannot be used is skipped and listed in ``problems``. A path that cannot be read at all
+raises :class:`~reciprocity.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import gzip
+import hashlib
+import http
+import ipaddress
+import re
+import uuid
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO, Final, Literal, NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from reciprocity.errors import InputError
+from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "AsOf",
+    "Choice",
+    "RobotsSnapshots",
+    "Snapshot",
+    "SnapshotEntry",
+    "load_snapshots",
+    "origin_of",
+    "write_snapshot_warc",
+]
+
+AsOf = Literal["crawl", "latest", "strictest"]
+"""Which robots.txt applies to a document: the one in force at crawl time, the newest one, or
+both (the caller combines them most-restrictively)."""
+
+MAX_REDIRECTS: Final = 5
+"""Redirects followed inside the snapshots (RFC 9309 §2.3.1.2: "at least five")."""
+
+_RAW_READ: Final = 8 * ROBOTS_SIZE_LIMIT
+"""Payload bytes read from one record: enough compressed input for 500 KiB of text, and a bound
+on what one hostile record can make us hold."""
+
+_PROBLEMS_LISTED: Final = 200
+"""Problems kept as messages; the rest are only counted (a large crawl may have many)."""
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_OTHER_SCHEME: Final = {"http": "https", "https": "http"}
+
+# File names of a snapshot directory that are never host files.
+_TSV: Final = "snapshots.tsv"
+_WARC_NAME_RE: Final = re.compile(r"\.(?:warc|arc)(?:\.(?:gz|zst|zstd|lz4))?$", re.IGNORECASE)
+_STATUS_SUFFIX_RE: Final = re.compile(r"\.(\d{3}|unreachable)$", re.IGNORECASE)
+# A host name as files spell it: letters, digits, '-', '_', '.'; or a bracketed IPv6 address.
+_HOST_RE: Final = re.compile(r"(?:[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\])", re.I)
+# An optional port after the host: ':8080' (the URL spelling) or '_8080' (where ':' cannot be
+# in a file name). A host's last label never ends in '_digits', so neither is ambiguous.
+_PORT_SUFFIX_RE: Final = re.compile(r"[:_](\d{1,5})$")
+_WARC_STAMP_RE: Final = re.compile(r"\d{14}")
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One robots.txt fetch of an origin, with the access rule it implies."""
+
+    origin: str
+    """``scheme://host[:port]`` whose rules these are (lower-cased, default port dropped)."""
+    url: str
+    """The robots.txt URL that was fetched (before any redirect)."""
+    fetched: datetime | None
+    """When it was fetched (UTC), or ``None`` when the snapshot carries no date."""
+    status: int | None
+    """HTTP status of the last response of the redirect chain; ``None``: no answer."""
+    robots: RobotsTxt
+    """The robots.txt in force: its rules (2xx), allow all or complete disallow."""
+    source: str
+    """Where the deciding response was read: ``file:byte offset`` for a WARC record, the file
+    path for a host file."""
+    redirects: int = 0
+    """Redirects followed to reach the deciding response."""
+    note: str = ""
+    """What was read beyond the plain case: redirects, a cut body, an unknown date …"""
+
+    @property
+    def access(self) -> Access:
+        return self.robots.access
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (for run manifests and evidence)."""
+        return {
+            "origin": self.origin,
+            "url": self.url,
+            "fetched": None if self.fetched is None else self.fetched.isoformat(),
+            "status": self.status,
+            "access": self.robots.access.value,
+            "reason": self.robots.reason,
+            "source": self.source,
+            "redirects": self.redirects,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The snapshot(s) that apply to one document under the run's time policy.
+
+    One snapshot, or two for ``strictest`` when the crawl-time and the latest snapshots differ
+    (crawl-time first); the caller combines two most-restrictively."""
+
+    snapshots: tuple[Snapshot, ...]
+    as_of: AsOf
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of,
+            "note": self.note,
+            "snapshots": [s.to_dict() for s in self.snapshots],
+        }
+
+
+# -- URLs and origins ----------------------------------------------------------------------------
+
+
+def _host_key(host: str) -> str | None:
+    """A host as keys spell it: lower-case, no trailing dot, IDNA (punycode) for Unicode names."""
+    host = host.lower().rstrip(".")
+    if not host:
+        return None
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    if ":" in host:  # an IPv6 literal (urlsplit drops its brackets)
+        return f"[{host}]"
+    return host
+
+
+# The usual URL, read without urlsplit (four times faster; a large crawl has millions of them).
+# Anything else — userinfo, IPv6, Unicode, whitespace, odd characters — goes to urlsplit.
+_PLAIN_URL_RE: Final = re.compile(
+    r"(https?)://([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(?::(\d{1,5}))?(/[^?#\s]*)?(?:\?([^#\s]*))?"
+    r"(?:#\S*)?",
+    re.IGNORECASE,
+)
+
+
+def _split(url: str) -> tuple[str, str, str] | None:
+    """(origin, path, query) of an http(s) URL, or ``None`` when it is not one."""
+    plain = _PLAIN_URL_RE.fullmatch(url)
+    if plain is not None:
+        scheme, host, port_text, path, query = plain.groups()
+        scheme = scheme.lower()
+        port = None if port_text is None else int(port_text)
+        if port is not None and port > 65535:
+            return None
+        suffix = "" if port is None or port == _DEFAULT_PORTS[scheme] else f":{port}"
+        return f"{scheme}://{host.lower()}{suffix}", path or "/", query or ""
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS or parts.hostname is None:
+            return None
+        port = parts.port
+    except ValueError:  # bad port, unclosed IPv6 bracket …
+        return None
+    host = _host_key(parts.hostname)
+    if host is None:
+        return None
+    suffix = "" if port is None or port == _DEFAULT_PORTS[scheme] else f":{port}"
+    return f"{scheme}://{host}{suffix}", parts.path or "/", parts.query
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL as snapshots are keyed, or ``None``."""
+    split = _split(url)
+    return None if split is None else split[0]
+
+
+def _url_key(url: str) -> str | None:
+    """The key a fetched URL is indexed under (origin + path + query; fragment dropped)."""
+    split = _split(url)
+    if split is None:
+        return None
+    origin, path, query = split
+    return f"{origin}{path}?{query}" if query else f"{origin}{path}"
+
+
+def _robots_key(origin: str) -> str:
+    return f"{origin}/robots.txt"
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+
+def _utc(when: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already (as WARC dates are)."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+
+
+def _parse_date(text: str | None) -> datetime | None:
+    """A WARC-Date / ISO 8601 date or datetime, or a 14-digit WARC timestamp; ``None`` if not."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if _WARC_STAMP_RE.fullmatch(text):
+            return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+        if text[-1] in "Zz":  # Python 3.10's fromisoformat does not read 'Z'
+            text = text[:-1] + "+00:00"
+        return _utc(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+
+class _Fetch(NamedTuple):
+    """One recorded fetch, as loaded (a NamedTuple: a large crawl holds millions of them)."""
+
+    key: str
+    """The fetched URL, normalised (see ``_url_key``)."""
+    fetched: datetime | None
+    status: int | None
+    location: str | None
+    body: bytes
+    """The body (2xx only), decoded and cut at ROBOTS_SIZE_LIMIT; parsed on first lookup."""
+    file: str
+    """Where it was read: one string shared by every record of a file (not one per record)."""
+    offset: int
+    """The record's byte offset in ``file``; -1 when ``file`` alone says where."""
+    note: str
+
+    @property
+    def source(self) -> str:
+        return self.file if self.offset < 0 else f"{self.file}:{self.offset}"
+
+
+def _closest(fetches: Sequence[_Fetch], when: datetime | None) -> _Fetch:
+    """The fetch nearest in time to ``when`` (a redirect's target was fetched right after it)."""
+    if when is None:
+        return fetches[-1]
+    dated = [f for f in fetches if f.fetched is not None]
+    if not dated:
+        return fetches[-1]
+    return min(dated, key=lambda f: abs((f.fetched or when) - when))
+
+
+class RobotsSnapshots:
+    """robots.txt snapshots indexed by URL; build with :func:`load_snapshots`."""
+
+    def __init__(
+        self,
+        index: Mapping[str, Sequence[_Fetch]] | None = None,
+        *,
+        problems: Sequence[str] = (),
+        problem_count: int | None = None,
+        counts: Mapping[str, int] | None = None,
+        scheme_fallback: bool = False,
+        cache_size: int = 16384,
+    ) -> None:
+        # Each URL's fetches in date order; undated ones first, in load order (sort is stable).
+        self._index: dict[str, tuple[_Fetch, ...]] = {
+            key: tuple(sorted(fetches, key=_date_order)) for key, fetches in (index or {}).items()
+        }
+        self.problems: tuple[str, ...] = tuple(problems)
+        """Records and files skipped, and why (the first 200)."""
+        self.problem_count = len(self.problems) if problem_count is None else problem_count
+        self.counts: dict[str, int] = dict(counts or {})
+        """What was read: files, records, fetches indexed, records skipped by kind."""
+        self.scheme_fallback = scheme_fallback
+        """When an origin has no snapshot, use the other scheme's (http <-> https), with a note.
+        Off by default: RFC 9309 §2.3 scopes a robots.txt to its own scheme, host and port."""
+        self._cache: OrderedDict[int, Snapshot] = OrderedDict()
+        self._cache_size = max(cache_size, 1)
+        self.parsed = 0
+        """Snapshots built (each parses its body once) — for tests and statistics."""
+        self._origins = sum(1 for _ in self.origins())
+
+    def __repr__(self) -> str:
+        return f"RobotsSnapshots(origins={len(self)}, problems={self.problem_count})"
+
+    def __len__(self) -> int:
+        return self._origins
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self._fetches_for(url)[0] is not None
+
+    def origins(self) -> Iterator[str]:
+        """The origins that have at least one robots.txt snapshot."""
+        for key in self._index:
+            if key.endswith("/robots.txt") and key.count("/") == 3:
+                yield key[: -len("/robots.txt")]
+
+    def fetches(self, url: str) -> tuple[Snapshot, ...]:
+        """Every snapshot of the origin of ``url``, oldest first (undated ones before)."""
+        fetches, _ = self._fetches_for(url)
+        return tuple(self._snapshot(f) for f in fetches or ())
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready account of what was loaded (for the run manifest)."""
+        return {
+            "origins": len(self),
+            "counts": dict(self.counts),
+            "problems": self.problem_count,
+            "scheme_fallback": self.scheme_fallback,
+        }
+
+    # -- lookup ---------------------------------------------------------------------------------
+
+    def _fetches_for(self, url: str) -> tuple[tuple[_Fetch, ...] | None, str]:
+        origin = origin_of(url)
+        if origin is None:
+            return None, ""
+        found = self._index.get(_robots_key(origin))
+        if found:
+            return found, ""
+        if self.scheme_fallback:
+            scheme, rest = origin.split("://", 1)
+            other = f"{_OTHER_SCHEME[scheme]}://{rest}"
+            found = self._index.get(_robots_key(other))
+            if found:
+                return found, f"no snapshot for {origin}; the one of {other} is used"
+        return None, ""
+
+    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf = "crawl") -> Choice | None:
+        """The snapshot(s) of ``url``'s origin that apply to a document crawled at ``when``.
+
+        ``crawl``: the latest snapshot fetched at or before ``when`` (none before: the earliest
+        after, with a note; ``when`` unknown: the latest). ``latest``: the newest snapshot.
+        ``strictest``: the crawl-time one and the latest one (one snapshot if they are the
+        same). Undated snapshots count only when the origin has no dated one. ``None``: the
+        origin has no snapshot (or ``url`` is not an http(s) URL).
+        """
+        if as_of not in ("crawl", "latest", "strictest"):
+            raise ValueError(f"as_of must be crawl, latest or strictest, not {as_of!r}")
+        fetches, fallback = self._fetches_for(url)
+        if not fetches:
+            return None
+        notes = [fallback] if fallback else []
+        dated = [(f.fetched, f) for f in fetches if f.fetched is not None]
+        if not dated:
+            notes.append("snapshot date unknown: the last one loaded is used")
+            return Choice((self._snapshot(fetches[-1]),), as_of, "; ".join(notes))
+        latest = dated[-1][1]
+        if as_of == "latest":
+            return Choice((self._snapshot(latest),), as_of, "; ".join(notes))
+        at_crawl, note = _at_crawl(dated, when)
+        if note:
+            notes.append(note)
+        if as_of == "crawl" or at_crawl is latest:
+            if as_of == "strictest" and len(dated) > 1:
+                notes.append("the crawl-time snapshot is also the latest")
+            return Choice((self._snapshot(at_crawl),), as_of, "; ".join(notes))
+        return Choice((self._snapshot(at_crawl), self._snapshot(latest)), as_of, "; ".join(notes))
+
+    def _snapshot(self, start: _Fetch) -> Snapshot:
+        cached = self._cache.get(id(start))
+        if cached is not None:
+            self._cache.move_to_end(id(start))
+            return cached
+        snapshot = self._resolve(start)
+        self.parsed += 1
+        self._cache[id(start)] = snapshot
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return snapshot
+
+    def _resolve(self, start: _Fetch) -> Snapshot:
+        """Follow ``start``'s redirects inside the snapshots; the rules apply to its origin."""
+        origin = start.key[: start.key.index("/", start.key.index("//") + 2)]
+        fetch = start
+        seen = {start.key}
+        notes = [start.note] if start.note else []
+        hops = 0
+
+        def unavailable(why: str) -> Snapshot:
+            # RFC 9309 §2.3.1.2: a robots.txt that cannot be had through its redirects is
+            # "unavailable", and an unavailable robots.txt allows everything.
+            notes.append(why)
+            robots = RobotsTxt.allow_all(
+                f"robots.txt unavailable ({why}): allow all (RFC 9309 §2.3.1.2)"
+            )
+            return Snapshot(
+                origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
+                "; ".join(notes),
+            )  # fmt: skip
+
+        while fetch.status is not None and 300 <= fetch.status < 400:
+            if not fetch.location:
+                notes.append(f"HTTP {fetch.status} without Location")
+                break  # from_fetch reads a leftover 3xx as unavailable
+            target = urljoin(fetch.key, fetch.location.strip())
+            key = _url_key(target)
+            if key is None:
+                return unavailable(f"redirect to {target!r}, not an http(s) URL")
+            if key in seen:
+                return unavailable(f"redirect loop at {key}")
+            if hops == MAX_REDIRECTS:
+                return unavailable(f"more than {MAX_REDIRECTS} redirects")
+            candidates = self._index.get(key)
+            if not candidates:
+                return unavailable(f"redirect target {key} is not in the snapshots")
+            hops += 1
+            seen.add(key)
+            notes.append(f"redirected (HTTP {fetch.status}) to {key}")
+            fetch = _closest(candidates, fetch.fetched)
+            if fetch.note:
+                notes.append(fetch.note)
+        robots = RobotsTxt.from_fetch(fetch.status, fetch.body, redirects=hops)
+        return Snapshot(
+            origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
+            "; ".join(notes),
+        )  # fmt: skip
+
+
+def _date_order(fetch: _Fetch) -> tuple[int, datetime]:
+    epoch = datetime.min.replace(tzinfo=timezone.utc)
+    return (0, epoch) if fetch.fetched is None else (1, fetch.fetched)
+
+
+def _at_crawl(
+    dated: Sequence[tuple[datetime, _Fetch]], when: datetime | None
+) -> tuple[_Fetch, str]:
+    """The snapshot in force at ``when``: the latest fetched at or before it."""
+    if when is None:
+        return dated[-1][1], "document date unknown: the latest snapshot is used"
+    when = _utc(when)
+    at = bisect.bisect_right([fetched for fetched, _ in dated], when)
+    if at == 0:
+        first, fetch = dated[0]
+        return fetch, (
+            f"no snapshot at or before {when.isoformat()}: "
+            f"the earliest later one ({first.isoformat()}) is used"
+        )
+    return dated[at - 1][1], ""
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+class _Loader:
+    """Reads snapshot files into an index; shares identical bodies; lists what it skips."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, list[_Fetch]] = {}
+        self.bodies: dict[bytes, bytes] = {b"": b""}
+        self.digests: dict[str, bytes] = {}
+        self._file_names: dict[Path, str] = {}
+        self.problems: list[str] = []
+        self.problem_count = 0
+        self.counts: dict[str, int] = {}
+
+    def file_name(self, path: Path) -> str:
+        name = self._file_names.get(path)
+        if name is None:
+            name = self._file_names[path] = str(path)
+        return name
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def problem(self, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < _PROBLEMS_LISTED:
+            self.problems.append(message)
+
+    def add(
+        self,
+        url: str,
+        *,
+        fetched: datetime | None,
+        status: int | None,
+        location: str | None = None,
+        body: bytes = b"",
+        source: str,
+        offset: int = -1,
+        note: str = "",
+    ) -> bool:
+        key = _url_key(url)
+        if key is None:
+            where = source if offset < 0 else f"{source}:{offset}"
+            self.problem(f"{where}: {url!r} is not an http(s) URL; skipped")
+            return False
+        if status is None or not 200 <= status < 300:
+            body = b""  # only a 2xx body is ever read (RFC 9309 §2.3.1)
+        if len(body) > ROBOTS_SIZE_LIMIT:
+            extra = f"body cut at {ROBOTS_SIZE_LIMIT} bytes (RFC 9309 §2.5)"
+            note = f"{note}; {extra}" if note else extra
+            body = body[:ROBOTS_SIZE_LIMIT]
+        body = self.bodies.setdefault(body, body)
+        fetch = _Fetch(key, fetched, status, location, body, source, offset, note)
+        self.index.setdefault(key, []).append(fetch)
+        self.count("fetches")
+        return True
+
+    # -- WARC --
+
+    def load_warc(self, path: Path) -> None:
+        try:
+            stream: BinaryIO = path.open("rb")
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc), path=path) from None
+        self.count("warc files")
+        before = self.counts.get("records", 0)
+        kinds = WarcRecordType.response | WarcRecordType.revisit | WarcRecordType.resource
+        with stream:
+            try:
+                records = iter(ArchiveIterator(stream, record_types=kinds, parse_http=True))
+            except Exception as exc:  # fastwarc raises several kinds on a broken stream
+                self.problem(f"{path}: not a readable WARC ({exc}); skipped")
+                return
+            while True:
+                try:
+                    record = next(records)
+                except StopIteration:
+                    break
+                except Exception as exc:
+                    self.problem(f"{path}: WARC unreadable after this point ({exc})")
+                    break
+                self.count("records")
+                try:
+                    self._record(record, path)
+                except (OSError, ValueError, UnicodeError, zlib.error, EOFError) as exc:
+                    self.problem(f"{path}:{record.stream_pos}: record unreadable ({exc}); skipped")
+        if self.counts.get("records", 0) == before:
+            self.problem(f"{path}: no robots.txt response records found (is it a WARC file?)")
+
+    def _record(self, record: WarcRecord, path: Path) -> None:
+        file = self.file_name(path)
+        offset = record.stream_pos
+        source = f"{file}:{offset}"
+        headers = record.headers
+        uri = (headers.get("WARC-Target-URI") or "").strip().strip("<>")
+        fetched = _parse_date(headers.get("WARC-Date"))
+        notes = []
+        if fetched is None:
+            notes.append(f"WARC-Date {headers.get('WARC-Date')!r} unreadable: date unknown")
+        if headers.get("WARC-Truncated"):
+            notes.append(f"record truncated ({headers.get('WARC-Truncated')})")
+        kind = record.record_type
+        if kind == WarcRecordType.resource:
+            # A body without protocol headers: it was obtained, so it reads as a 200.
+            body, note = _read_body(record.reader, None, None)
+            notes.extend(n for n in (note, "resource record read as HTTP 200") if n)
+            self.add(
+                uri,
+                fetched=fetched,
+                status=200,
+                body=body,
+                source=file,
+                offset=offset,
+                note="; ".join(notes),
+            )
+            return
+        if not record.is_http:
+            self.count("skipped: not HTTP")
+            self.problem(f"{source}: {kind} record is not an HTTP response; skipped")
+            return
+        http_headers = record.http_headers
+        status = http_headers.status_code
+        if status is None:
+            # The server answered with something that is not HTTP: a server error.
+            notes.append("status line unreadable: read as no answer")
+        location = http_headers.get("Location")
+        body = b""
+        if status is not None and 200 <= status < 300:
+            if kind == WarcRecordType.revisit:
+                digest = (headers.get("WARC-Payload-Digest") or "").strip()
+                found = self.digests.get(digest) if digest else None
+                if found is None:
+                    self.count("skipped: revisit without original")
+                    self.problem(f"{source}: revisit whose original body was not loaded; skipped")
+                    return
+                body, note = found, ""
+            else:
+                body, note = _read_body(
+                    record.reader,
+                    http_headers.get("Content-Encoding"),
+                    http_headers.get("Transfer-Encoding"),
+                )
+                if note is None:
+                    self.count("skipped: undecodable body")
+                    self.problem(f"{source}: body in an encoding we cannot read; skipped")
+                    return
+                digest = (headers.get("WARC-Payload-Digest") or "").strip()
+                if digest:
+                    self.digests[digest] = body
+            if note:
+                notes.append(note)
+        self.add(
+            uri, fetched=fetched, status=status, location=location, body=body, source=file,
+            offset=offset, note="; ".join(notes),
+        )  # fmt: skip
+
+    # -- directories --
+
+    def load_directory(self, folder: Path) -> None:
+        self.count("directories")
+        referenced: set[Path] = set()
+        tsv = folder / _TSV
+        if tsv.is_file():
+            referenced = self._load_tsv(tsv, folder)
+        for sub, schemes in (
+            (folder, ("http", "https")),
+            (folder / "http", ("http",)),
+            (folder / "https", ("https",)),
+        ):
+            if sub is not folder and not sub.is_dir():
+                continue
+            try:
+                entries = sorted(sub.iterdir())
+            except OSError as exc:
+                raise InputError(exc.strerror or str(exc), path=sub) from None
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or name == _TSV or name.lower().startswith("readme"):
+                    continue
+                if entry.resolve() in referenced or entry.is_dir():
+                    continue
+                if _WARC_NAME_RE.search(name):
+                    if sub is folder:
+                        self.load_warc(entry)
+                    continue
+                self._load_host_file(entry, schemes)
+
+    def _load_host_file(self, path: Path, schemes: Sequence[str]) -> None:
+        parsed = _host_file_name(path.name)
+        if parsed is None:
+            self.problem(f"{path}: name is not <host>[:port][.txt|.<status>]; skipped")
+            return
+        authority, status = parsed
+        body, location, note = self._read_file(path, status)
+        if body is None:
+            return
+        self.count("host files")
+        for scheme in schemes:
+            url = f"{scheme}://{authority}/robots.txt"
+            self.add(url, fetched=None, status=status, location=location, body=body,
+                     source=str(path), note=note)  # fmt: skip
+
+    def _read_file(self, path: Path, status: int | None) -> tuple[bytes | None, str | None, str]:
+        """(body, Location, note) of a host file: a 2xx body, or a 3xx's target on line one."""
+        try:
+            with path.open("rb") as stream:
+                data = stream.read(ROBOTS_SIZE_LIMIT + 1)
+        except OSError as exc:
+            self.problem(f"{path}: unreadable ({exc.strerror or exc}); skipped")
+            return None, None, ""
+        if status is not None and 300 <= status < 400:
+            line = data.decode("utf-8", "replace").strip().split("\n", 1)[0].strip()
+            return b"", line or None, ""
+        return data, None, ""
+
+    def _load_tsv(self, tsv: Path, folder: Path) -> set[Path]:
+        """Dated snapshots: ``origin TAB fetched TAB status TAB file [TAB location]``."""
+        referenced: set[Path] = set()
+        try:
+            text = tsv.read_bytes().decode("utf-8", "replace")
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc), path=tsv) from None
+        for number, line in enumerate(text.splitlines(), 1):
+            where = f"{tsv}:{number}"
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            fields = [f.strip() for f in line.split("\t")]
+            if number == 1 and fields[0].lower() == "origin":
+                continue  # a header row
+            if len(fields) < 3:
+                self.problem(f"{where}: expected origin, fetched, status[, file[, location]]")
+                continue
+            fields += [""] * (5 - len(fields))
+            origin, when, code, name, location = fields[:5]
+            if name:
+                # Claimed even when the row is bad: the file must not load as an undated host file.
+                referenced.add((folder / name).resolve())
+            fetched = _parse_date(when)
+            if when and fetched is None:
+                self.problem(f"{where}: date {when!r} unreadable; skipped")
+                continue
+            status = _status(code, has_file=bool(name))
+            if status == -1:
+                self.problem(f"{where}: status {code!r} unreadable; skipped")
+                continue
+            body: bytes | None = b""
+            if name:
+                body, from_file, _ = self._read_file(folder / name, status)
+                if body is None:
+                    continue
+                location = location or from_file or ""
+            elif status is not None and 200 <= status < 300:
+                self.problem(f"{where}: HTTP {status} needs a body file; skipped")
+                continue
+            urls = _urls_of(origin)
+            if not urls:
+                self.problem(f"{where}: {origin!r} is not an origin or http(s) URL; skipped")
+                continue
+            self.count("tsv rows")
+            for url in urls:
+                self.add(url, fetched=fetched, status=status, location=location or None,
+                         body=body or b"", source=where)  # fmt: skip
+        return referenced
+
+
+def _status(code: str, *, has_file: bool) -> int | None:
+    """A TSV status: 3 digits; ``-``/``unreachable``: no answer; empty: 200 if there is a file.
+    -1 when unreadable."""
+    code = code.strip().lower()
+    if code in ("-", "unreachable", "none"):
+        return None
+    if not code:
+        return 200 if has_file else -1
+    if len(code) == 3 and code.isdigit():
+        return int(code)
+    return -1
+
+
+def _urls_of(origin: str) -> list[str]:
+    """The robots.txt URL(s) a TSV origin names: a bare host means both schemes."""
+    if "://" not in origin:
+        authority = _authority(origin)
+        return [f"{s}://{authority}/robots.txt" for s in ("http", "https")] if authority else []
+    split = _split(origin)
+    if split is None:
+        return []
+    base, path, query = split
+    if path in ("", "/") and not query:
+        return [_robots_key(base)]
+    return [origin]  # a full URL: a redirect target, say
+
+
+def _authority(text: str) -> str | None:
+    """``host[:port]`` (or ``host_port``) as a file or TSV names it, normalised; None if not."""
+    port = ""
+    found = _PORT_SUFFIX_RE.search(text)
+    if found and not _is_ip(text):
+        port = f":{int(found.group(1))}"
+        text = text[: found.start()]
+    # A Unicode host name is let through: _host_key turns it into punycode (or refuses it).
+    if text.isascii() and not _HOST_RE.fullmatch(text):
+        return None
+    host = _host_key(text[1:-1] if text.startswith("[") else text)
+    if host is None or port == ":0":
+        return None
+    return f"{host}{port}"
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _host_file_name(name: str) -> tuple[str, int | None] | None:
+    """(authority, status) a host file's name says: ``<host>[:port]`` then ``.txt`` (a 200
+    body), ``.<status>``, ``.unreachable`` (no answer) or nothing (a 200 body)."""
+    status: int | None = 200
+    if name.lower().endswith(".txt"):
+        stem = name[:-4]
+    else:
+        found = _STATUS_SUFFIX_RE.search(name)
+        if found is not None and not _is_ip(name):
+            code = found.group(1).lower()
+            status = None if code == "unreachable" else int(code)
+            stem = name[: found.start()]
+        else:
+            stem = name
+    authority = _authority(stem)
+    return None if authority is None else (authority, status)
+
+
+def _read_body(
+    reader: Any, content_encoding: str | None, transfer_encoding: str | None
+) -> tuple[bytes, str | None]:
+    """(body, note) of a payload, de-chunked and decoded; note ``None``: undecodable.
+
+    Common Crawl stores payloads decoded (renaming the headers ``X-Crawler-…``); other writers
+    keep them as sent, so both are read."""
+    raw = reader.read(_RAW_READ)
+    rest = reader.consume()
+    notes = []
+    if rest:
+        notes.append(f"payload over {_RAW_READ} bytes: only the first {_RAW_READ} read")
+    if transfer_encoding and "chunked" in transfer_encoding.lower():
+        dechunked = _dechunk(raw)
+        if dechunked is None:
+            notes.append("Transfer-Encoding: chunked, but the payload is not: read as is")
+        else:
+            raw = dechunked
+    if content_encoding:
+        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+        for coding in reversed(codings):
+            if coding == "identity":
+                continue
+            if coding not in ("gzip", "x-gzip", "deflate"):
+                return b"", None
+            decoded = _inflate(raw, coding)
+            if decoded is None:
+                return b"", None
+            raw = decoded
+    return raw, "; ".join(notes)
+
+
+def _inflate(data: bytes, coding: str) -> bytes | None:
+    """gzip/deflate-decoded ``data``, stopping after ROBOTS_SIZE_LIMIT + 1 bytes of output."""
+    # gzip: a gzip header; deflate: a zlib stream, or (as some servers send it) a raw one.
+    for wbits in (47,) if coding != "deflate" else (15, -15):
+        try:
+            inflater = zlib.decompressobj(wbits)
+            return inflater.decompress(data, ROBOTS_SIZE_LIMIT + 1)
+        except zlib.error:
+            continue
+    return None
+
+
+def _dechunk(data: bytes) -> bytes | None:
+    """The body of a chunked transfer coding, or ``None`` when ``data`` is not one."""
+    out = bytearray()
+    at = 0
+    while True:
+        end = data.find(b"\r\n", at)
+        if end < 0:
+            return None
+        size_text = data[at:end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return None
+        if size == 0:
+            return bytes(out)
+        start = end + 2
+        if start + size > len(data):
+            out += data[start:]
+            return bytes(out)  # cut short by the read limit: keep what there is
+        out += data[start : start + size]
+        at = start + size + 2
+
+
+def load_snapshots(
+    paths: Iterable[str | Path], *, scheme_fallback: bool = False, cache_size: int = 16384
+) -> RobotsSnapshots:
+    """Read robots.txt snapshots: WARC files, or directories of host files (and WARCs).
+
+    Raises :class:`InputError` when a path does not exist or cannot be read; a bad record or
+    line inside a readable file is skipped and listed in ``problems``."""
+    loader = _Loader()
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            loader.load_directory(path)
+        elif path.exists():
+            loader.load_warc(path)
+        else:
+            raise InputError("no such file or directory", path=path)
+    return RobotsSnapshots(
+        loader.index,
+        problems=loader.problems,
+        problem_count=loader.problem_count,
+        counts=loader.counts,
+        scheme_fallback=scheme_fallback,
+        cache_size=cache_size,
+    )
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+SnapshotEntry = tuple[
+    str, datetime, int, Sequence[tuple[str, str]] | Mapping[str, str], bytes | str
+]
+"""(robots.txt URL, fetched, HTTP status, response headers, body) for write_snapshot_warc."""
+
+_UUID_NAMESPACE: Final = uuid.UUID("6f1c7a52-5a55-4c1e-9d0b-7265636970ef")
+
+
+def _warc_record(kind: str, record_id: str, date: str, fields: Sequence[tuple[str, str]],
+                 block: bytes) -> bytes:  # fmt: skip
+    head = [
+        "WARC/1.1",
+        f"WARC-Type: {kind}",
+        f"WARC-Record-ID: <urn:uuid:{record_id}>",
+        f"WARC-Date: {date}",
+        *(f"{key}: {value}" for key, value in fields),
+        f"Content-Length: {len(block)}",
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
+
+
+def _sha1(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def write_snapshot_warc(
+    path: str | Path,
+    entries: Iterable[SnapshotEntry],
+    *,
+    requests: bool = False,
+    seed: str = "reciprocity",
+) -> int:
+    """Write robots.txt fetches as a WARC/1.1 file; returns the number of records written.
+
+    Each entry becomes a ``response`` record (and, with ``requests``, the ``request`` record
+    before it), after one ``warcinfo`` record. A path ending in ``.gz`` gets one gzip member per
+    record, as Common Crawl's files have. Record ids derive from ``seed`` and gzip headers carry
+    no time, so the same entries always give the same bytes.
+    """
+    target = Path(path)
+    compress = target.name.endswith(".gz")
+    counter = 0
+
+    def next_id(what: str) -> str:
+        nonlocal counter
+        counter += 1
+        return str(uuid.uuid5(_UUID_NAMESPACE, f"{seed}/{counter}/{what}"))
+
+    rows = list(entries)
+    # The warcinfo record is dated like the earliest fetch: a fixed date keeps output repeatable.
+    first = min((_utc(row[1]) for row in rows), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+    chunks: list[bytes] = []
+    info = b"software: reciprocity\r\nformat: WARC File Format 1.1\r\n"
+    chunks.append(
+        _warc_record(
+            "warcinfo", next_id("warcinfo"), first.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            [("WARC-Filename", target.name), ("Content-Type", "application/warc-fields")], info,
+        )
+    )  # fmt: skip
+    for url, fetched, status, headers, body in rows:
+        data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        date = _utc(fetched).strftime("%Y-%m-%dT%H:%M:%SZ")
+        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+        if not any(key.lower() == "content-length" for key, _ in pairs):
+            pairs.append(("Content-Length", str(len(data))))
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Unknown"
+        head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in pairs)
+        block = head.encode("utf-8") + b"\r\n" + data
+        response_id = next_id(f"response {url}")
+        if requests:
+            parts = urlsplit(url)
+            request = (
+                f"GET {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1\r\n"
+                f"Host: {parts.netloc}\r\nUser-Agent: reciprocity\r\n\r\n"
+            ).encode()
+            chunks.append(
+                _warc_record(
+                    "request", next_id(f"request {url}"), date,
+                    [("WARC-Target-URI", url),
+                     ("WARC-Concurrent-To", f"<urn:uuid:{response_id}>"),
+                     ("Content-Type", "application/http; msgtype=request")],
+                    request,
+                )
+            )  # fmt: skip
+        chunks.append(
+            _warc_record(
+                "response", response_id, date,
+                [("WARC-Target-URI", url),
+                 ("Content-Type", "application/http; msgtype=response"),
+                 ("WARC-Payload-Digest", _sha1(data)),
+                 ("WARC-Block-Digest", _sha1(block))],
+                block,
+            )
+        )  # fmt: skip
+    with target.open("wb") as out:
+        for chunk in chunks:
+            out.write(gzip.compress(chunk, mtime=0) if compress else chunk)
+    return len(chunks)

@@ -47,6 +47,7 @@ EXIT_INTERNAL = 70
 # Modules are imported lazily so that `reciprocity robots` does not pay for the openness stack.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("robots", "reciprocity.cli.robots_cmd"),
+    ("audit", "reciprocity.cli.audit_cmd"),
     ("explain", "reciprocity.cli.explain_cmd"),
     ("openness", "reciprocity.cli.openness_cmd"),
 )

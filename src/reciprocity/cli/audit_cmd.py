@@ -1,0 +1,116 @@
+"""``reciprocity audit INPUT... --out RUN``: a decision per document, with evidence; a summary."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from reciprocity.cli import EXIT_OK, EXIT_PARTIAL
+from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import ColumnNames, read_documents
+from reciprocity.corpus.samples import sample_corpus
+from reciprocity.corpus.summary import render_summary, summarise
+from reciprocity.errors import UsageError
+from reciprocity.sources.snapshots import load_snapshots
+
+HELP = "Audit a corpus (WARC, JSONL, Parquet, HF dataset): keep or drop each document, with why."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", metavar="INPUT", nargs="*", help="corpus files or folders")
+    parser.add_argument("--out", required=True, metavar="RUN_DIR", help="folder for the run")
+    parser.add_argument(
+        "--sample", action="store_true", help="audit the small real sample corpus shipped with us"
+    )
+    parser.add_argument("--use", default="train-ai", help="train-ai (default), ai-use or search")
+    parser.add_argument(
+        "--crawler", default="CCBot", metavar="TOKEN", help="the crawler that collected the data"
+    )
+    parser.add_argument(
+        "--honour",
+        metavar="TOKENS",
+        help="comma-separated robots.txt tokens honoured for --use (default: the catalogue's)",
+    )
+    parser.add_argument(
+        "--robots",
+        nargs="+",
+        default=[],
+        metavar="SNAPSHOT",
+        help="robots.txt snapshots: WARC files of robots.txt responses, or folders of host files",
+    )
+    parser.add_argument(
+        "--robots-as-of", default="crawl", help="crawl (default), latest, strictest"
+    )
+    parser.add_argument("--unknown", default="allow", help="no statement: allow (default) or deny")
+    parser.add_argument(
+        "--unavailable", default="deny", help="no robots.txt for the host: deny (default) or allow"
+    )
+    parser.add_argument(
+        "--accept", default="", metavar="OBLIGATIONS", help="obligations you commit to (credit,…)"
+    )
+    parser.add_argument("--limit", type=int, metavar="N", help="stop after N documents")
+    parser.add_argument("--url-column", default="url", help="URL column of JSONL/Parquet input")
+    parser.add_argument("--html-column", help="HTML column of JSONL/Parquet input")
+    parser.add_argument("--date-column", default="date", help="date column of JSONL/Parquet input")
+    parser.add_argument(
+        "--headers-column", default="headers", help="HTTP headers column of JSONL/Parquet input"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    policy = AuditPolicy.from_options(
+        use=args.use,
+        crawler=args.crawler,
+        honour=args.honour,
+        robots_as_of=args.robots_as_of,
+        unknown=args.unknown,
+        unavailable=args.unavailable,
+        accept=args.accept,
+    )
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    inputs = list(args.inputs)
+    snapshots = list(args.robots)
+    if args.sample:
+        sample = sample_corpus()
+        inputs += [str(p) for p in sample.inputs]
+        snapshots += [str(p) for p in sample.robots]
+    if not inputs:
+        raise UsageError("no INPUT given (or use --sample for the bundled sample corpus)")
+    columns_kwargs: dict[str, object] = {
+        "url": args.url_column,
+        "date": args.date_column,
+        "headers": args.headers_column,
+    }
+    if args.html_column:
+        columns_kwargs["html"] = (args.html_column,)
+    columns = ColumnNames(**columns_kwargs)  # type: ignore[arg-type]
+    robots = load_snapshots(snapshots) if snapshots else None
+    if not args.quiet and not sys.stderr.isatty():
+        logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")
+
+    def reader(path: Path, *, start: int, limit: int | None):  # type: ignore[no-untyped-def]
+        return read_documents(path, columns=columns, start=start, limit=limit)
+
+    result = run_audit(
+        inputs,
+        args.out,
+        policy=policy,
+        robots=robots,
+        reader=reader,
+        limit=args.limit,
+        progress=None if not args.quiet else False,
+        snapshots=snapshots,
+    )
+    text = render_summary(summarise(result.out))
+    (result.out / "summary.md").write_text(text, encoding="utf-8")
+    if not args.quiet:
+        sys.stdout.write(text)
+        sys.stdout.write(
+            f"\ndecisions: {result.out / 'decisions.parquet'}\nrun: {result.out / 'run.json'}\n"
+        )
+    return EXIT_PARTIAL if result.errors else EXIT_OK

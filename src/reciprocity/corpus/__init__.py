@@ -1,0 +1,1 @@
+"""Corpora: reading documents from archives and datasets, auditing them, writing the results."""

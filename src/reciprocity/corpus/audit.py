@@ -1,0 +1,275 @@
+"""An audit run: every document of the inputs decided, written to ``RUN/decisions.parquet``.
+
+A run is resumable. Documents are decided in batches of :data:`BATCH` per input file, and each
+batch is written as its own Parquet part (``RUN/parts/<input>-<batch>.parquet``, renamed into
+place only once complete). A run killed at any moment and started again with the same command
+skips the complete parts and redoes the rest, so it ends with exactly the rows of an
+uninterrupted run: no loss, no duplicates. ``decisions.parquet`` is assembled from the parts at
+the end; ``run.json`` records inputs with checksums, the policy, versions, times and counts.
+Memory holds one batch at a time, whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from reciprocity._version import __version__
+from reciprocity.corpus.decide import COLUMNS, RobotsSource, decide
+from reciprocity.corpus.document import Document
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.errors import UsageError
+
+__all__ = ["BATCH", "SCHEMA", "AuditResult", "run_audit"]
+
+log = logging.getLogger("reciprocity.audit")
+
+BATCH = 1000
+"""Documents per Parquet part: the unit of progress that survives a kill."""
+
+SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("offset", pa.int64()),
+        ("record_id", pa.string()),
+        ("url", pa.string()),
+        ("host", pa.string()),
+        ("date", pa.timestamp("us", tz="UTC")),
+        ("train_ai", pa.string()),
+        ("ai_use", pa.string()),
+        ("search", pa.string()),
+        ("keep", pa.bool_()),
+        ("decided_by", pa.string()),
+        ("evidence", pa.string()),
+        ("conflict", pa.bool_()),
+        ("license", pa.string()),
+        ("obligations", pa.list_(pa.string())),
+        ("bytes", pa.int64()),
+        ("error", pa.string()),
+    ]
+)
+assert tuple(SCHEMA.names) == COLUMNS
+
+Reader = Callable[..., Iterator[Document]]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """What a run did: counts for the summary, and where its files are."""
+
+    out: Path
+    documents: int
+    kept: int
+    errors: int
+    states: dict[str, dict[str, int]] = field(default_factory=dict)
+    resumed_parts: int = 0
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _describe_inputs(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    described = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            digest = hashlib.sha256()
+            for file in files:
+                digest.update(str(file.relative_to(path)).encode() + b"\0" + _sha256(file).encode())
+            described.append(
+                {
+                    "path": str(path),
+                    "sha256": digest.hexdigest(),
+                    "bytes": sum(f.stat().st_size for f in files),
+                }
+            )
+        else:
+            described.append(
+                {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
+            )
+    return described
+
+
+def _versions() -> dict[str, str]:
+    found = {
+        "reciprocity": __version__,
+        "python": platform.python_version(),
+        "pyarrow": pa.__version__,
+    }
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        found["fastwarc"] = metadata.version("fastwarc")
+    return found
+
+
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def _write_part(path: Path, rows: list[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def _complete_parts(parts: Path, index: int) -> list[tuple[Path, int]]:
+    """The consecutive parts of input ``index`` a previous attempt completed, with row counts."""
+    done: list[tuple[Path, int]] = []
+    while (part := parts / f"{index:05d}-{len(done):06d}.parquet").exists():
+        done.append((part, pq.ParquetFile(part).metadata.num_rows))
+    return done
+
+
+def _progress(total: int | None, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    return tqdm(total=total, unit="doc", desc="audit", dynamic_ncols=True, leave=False)
+
+
+def run_audit(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    policy: AuditPolicy,
+    robots: RobotsSource | None,
+    reader: Reader,
+    limit: int | None = None,
+    progress: bool | None = None,
+    snapshots: Sequence[str | Path] = (),
+    batch: int = BATCH,
+) -> AuditResult:
+    """Decide every document of ``inputs`` under ``policy``; write ``out``; resume if started.
+
+    ``reader(path, start=N, limit=M)`` yields the documents of one input from its N-th.
+    """
+    paths = [Path(p) for p in inputs]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"input {path} does not exist")
+    run_dir = Path(out)
+    parts = run_dir / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    manifest_path = run_dir / "run.json"
+    described = _describe_inputs(paths)
+    identity = {"inputs": described, "policy": policy.to_dict(), "limit": limit, "batch": batch}
+    if manifest_path.exists():
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if {k: previous.get(k) for k in identity} != identity:
+            raise UsageError(
+                f"{run_dir} holds a run of other inputs or another policy; choose a new --out"
+            )
+    started = datetime.now(timezone.utc)
+    manifest: dict[str, Any] = {
+        "format": 1,
+        **identity,
+        "snapshots": _describe_inputs([Path(s) for s in snapshots]),
+        "versions": _versions(),
+        "started": started.isoformat(),
+        "status": "running",
+    }
+    _write_atomic(
+        manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    )
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _progress(limit, show)
+    resumed = 0
+    total = 0
+    clock = time.monotonic()
+    for index, path in enumerate(paths):
+        if limit is not None and total >= limit:
+            break
+        done = _complete_parts(parts, index)
+        resumed += len(done)
+        already = sum(rows for _, rows in done)
+        total += already
+        if bar is not None:
+            bar.update(already)
+        if done and done[-1][1] < batch:
+            continue  # the last part is short: this input was read to its end
+        batch_number = len(done)
+        rows: list[dict[str, Any]] = []
+        budget = None if limit is None else max(0, limit - total)
+        for document in reader(path, start=already, limit=budget):
+            rows.append(decide(document, robots, policy))
+            total += 1
+            if bar is not None:
+                bar.update(1)
+            if len(rows) == batch:
+                _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+                batch_number += 1
+                rows = []
+                if bar is None and time.monotonic() - clock > 10:
+                    clock = time.monotonic()
+                    log.info("%s: %d documents decided", path, batch_number * batch)
+        if rows or batch_number == len(done) == 0:
+            # Also an empty part for an empty input, which marks it as read.
+            _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+    if bar is not None:
+        bar.close()
+
+    files = sorted(parts.glob("*.parquet"))
+    counts: Counter[str] = Counter()
+    states: dict[str, Counter[str]] = {c: Counter() for c in ("train_ai", "ai_use", "search")}
+
+    def assemble(tmp: Path) -> None:
+        with pq.ParquetWriter(tmp, SCHEMA) as writer:
+            for file in files:
+                table = pq.read_table(file, schema=SCHEMA)
+                writer.write_table(table)
+                counts["documents"] += table.num_rows
+                counts["kept"] += sum(1 for k in table.column("keep").to_pylist() if k)
+                counts["errors"] += table.num_rows - table.column("error").null_count
+                for column, counter in states.items():
+                    counter.update(table.column(column).to_pylist())
+
+    _write_atomic(run_dir / "decisions.parquet", assemble)
+    finished = datetime.now(timezone.utc)
+    manifest.update(
+        {
+            "finished": finished.isoformat(),
+            "seconds": round((finished - started).total_seconds(), 3),
+            "status": "complete",
+            "resumed_parts": resumed,
+            "counts": {
+                "documents": counts["documents"],
+                "kept": counts["kept"],
+                "dropped": counts["documents"] - counts["kept"],
+                "errors": counts["errors"],
+                **{column: dict(sorted(c.items())) for column, c in states.items()},
+            },
+        }
+    )
+    _write_atomic(
+        manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    )
+    return AuditResult(
+        run_dir,
+        counts["documents"],
+        counts["kept"],
+        counts["errors"],
+        {column: dict(c) for column, c in states.items()},
+        resumed,
+    )

@@ -1,0 +1,173 @@
+"""One document in, one decision row out: the join of a record with its host's signals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from reciprocity.corpus.document import Document
+from reciprocity.corpus.policy import AsOf, AuditPolicy, State
+from reciprocity.evaluate import evaluate
+from reciprocity.resolve import Decision, Evidence, resolve
+from reciprocity.signals.robots import RobotsTxt
+from reciprocity.signals.statement import Carrier, Mechanism
+from reciprocity.uses import USES, Stance, Use
+
+__all__ = ["COLUMNS", "RobotsSource", "decide"]
+
+COLUMNS = (
+    "source",
+    "offset",
+    "record_id",
+    "url",
+    "host",
+    "date",
+    "train_ai",
+    "ai_use",
+    "search",
+    "keep",
+    "decided_by",
+    "evidence",
+    "conflict",
+    "license",
+    "obligations",
+    "bytes",
+    "error",
+)
+"""The columns of ``decisions.parquet``, in order (issue 5)."""
+
+_HTML_TYPES = ("text/html", "application/xhtml")
+
+
+class Snapshot(Protocol):
+    @property
+    def robots(self) -> RobotsTxt: ...
+    @property
+    def fetched(self) -> datetime | None: ...
+
+
+class Choice(Protocol):
+    @property
+    def snapshots(self) -> Sequence[Snapshot]: ...
+
+
+class RobotsSource(Protocol):
+    """Where the robots.txt of a document's host comes from (snapshots; later the fetcher)."""
+
+    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None: ...
+
+
+def _is_html(document: Document) -> bool:
+    kind = (document.content_type or "").lower()
+    if kind:
+        return kind.startswith(_HTML_TYPES)
+    head = (document.body or b"")[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None
+
+
+def _evaluate(
+    document: Document, robots: RobotsTxt | None, fetched: datetime | None, policy: AuditPolicy
+) -> Decision:
+    honour = {policy.use: policy.honour} if policy.honour is not None else None
+    stamps = {"document": _iso(document.date), "robots.txt": _iso(fetched)}
+    return evaluate(
+        document.url,
+        robots_txt=robots,
+        headers=document.headers,
+        html=document.body if document.body is not None and _is_html(document) else None,
+        user_agent=policy.crawler,
+        media=document.content_type,
+        accept=policy.accept,
+        honour=honour,
+        fetched={k: v for k, v in stamps.items() if v is not None},
+    )
+
+
+def _decision(document: Document, choice: Choice | None, policy: AuditPolicy) -> Decision:
+    snapshots = list(choice.snapshots) if choice is not None else []
+    if not snapshots:
+        return _evaluate(document, None, None, policy)
+    first = _evaluate(document, snapshots[0].robots, snapshots[0].fetched, policy)
+    if len(snapshots) == 1:
+        return first
+    # "strictest": the robots.txt of crawl time and the latest one both apply, most-restrictively.
+    others: list[Evidence] = []
+    for snapshot in snapshots[1:]:
+        extra = _evaluate(document, snapshot.robots, snapshot.fetched, policy)
+        others.extend(e for e in extra.evidence if e.statement.carrier is Carrier.ROBOTS_TXT)
+    return resolve(document.url, (*first.evidence, *others), accept=policy.accept)
+
+
+def _decided_by(decision: Decision, use: Use) -> str | None:
+    deciding = decision.decision(use).deciding
+    if not deciding:
+        return None
+    statement = deciding[0].statement
+    where = f" line {statement.line}" if statement.line is not None else ""
+    rule = statement.rule or statement.raw
+    return f"{statement.mechanism.value}{where}: {rule}"
+
+
+def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy) -> dict[str, Any]:
+    """The decision row of one document (columns :data:`COLUMNS`)."""
+    try:
+        host = (urlsplit(document.url).hostname or "") if document.url else ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket: the URL itself is unusable
+        host = ""
+        document = replace(document, error=document.error or f"invalid URL {document.url!r}")
+    row: dict[str, Any] = {
+        "source": document.source,
+        "offset": document.offset,
+        "record_id": document.record_id,
+        "url": document.url,
+        "host": host,
+        "date": document.date,
+        "bytes": document.length,
+        "error": document.error,
+        "conflict": False,
+        "license": None,
+        "obligations": [],
+        "decided_by": None,
+        "evidence": "[]",
+    }
+    if document.error is not None or not document.url:
+        # Nothing trustworthy to decide on: recorded, and never kept (fail closed).
+        for use in USES:
+            row[use.value.replace("-", "_")] = "unavailable"
+        row["keep"] = False
+        row["error"] = document.error or "record has no URL"
+        return row
+    choice = (
+        robots.lookup(document.url, when=document.date, as_of=policy.robots_as_of)
+        if robots is not None
+        else None
+    )
+    decision = _decision(document, choice, policy)
+    states: dict[Use, State] = {}
+    for use in USES:
+        stance = decision.decision(use).stance
+        state: State = stance.value
+        if choice is None and stance is not Stance.DENY:
+            # No robots.txt could be had for the host: what it would have said is unknown.
+            state = "unavailable"
+        states[use] = state
+        row[use.value.replace("-", "_")] = state
+    row["keep"] = policy.keeps(states[policy.use])
+    row["decided_by"] = _decided_by(decision, policy.use)
+    row["evidence"] = json.dumps(
+        [e.to_dict() for e in decision.evidence], ensure_ascii=False, separators=(",", ":")
+    )
+    row["conflict"] = bool(decision.conflicts)
+    licences = [e.statement.license for e in decision.evidence if e.mechanism is Mechanism.LICENSE]
+    row["license"] = next((lic for lic in licences if lic), None)
+    chosen = decision.decision(policy.use)
+    row["obligations"] = list(chosen.obligations) if chosen.stance is Stance.ALLOW else []
+    return row

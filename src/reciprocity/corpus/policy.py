@@ -1,0 +1,93 @@
+"""The run policy of an audit: which use, which crawler, and what missing information means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reciprocity.errors import UsageError
+from reciprocity.uses import Use, parse_use
+
+__all__ = ["AsOf", "AuditPolicy", "State"]
+
+AsOf = Literal["crawl", "latest", "strictest"]
+State = Literal["allow", "deny", "unknown", "unavailable"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPolicy:
+    """How an audit decides whether to keep a document (recorded whole in ``run.json``)."""
+
+    use: Use = Use.TRAIN_AI
+    """The intended use; ``keep`` answers for this use."""
+    crawler: str = "CCBot"
+    """The crawler that collected the data: a URL it may not fetch is denied for every use."""
+    honour: tuple[str, ...] | None = None
+    """robots.txt tokens honoured for ``use`` instead of the catalogue's (None: catalogue)."""
+    robots_as_of: AsOf = "crawl"
+    unknown: Literal["allow", "deny"] = "allow"
+    """No statement means no reservation (default), or fail closed."""
+    unavailable: Literal["allow", "deny"] = "deny"
+    """No robots.txt snapshot for the host: fail closed (default), or treat as no statement."""
+    accept: frozenset[str] = field(default_factory=frozenset)
+    """Obligations the builder commits to meet (e.g. ``credit``): they lift reservations that
+    ask only for them, and are recorded in the run's obligation ledger."""
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        use: str = "train-ai",
+        crawler: str = "CCBot",
+        honour: str | None = None,
+        robots_as_of: str = "crawl",
+        unknown: str = "allow",
+        unavailable: str = "deny",
+        accept: str = "",
+    ) -> AuditPolicy:
+        """Build a policy from command-line strings, with one clear error for a bad value."""
+        try:
+            chosen = parse_use(use)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if robots_as_of not in ("crawl", "latest", "strictest"):
+            raise UsageError(
+                f"--robots-as-of {robots_as_of!r}: expected crawl, latest or strictest"
+            )
+        for name, value in (("--unknown", unknown), ("--unavailable", unavailable)):
+            if value not in ("allow", "deny"):
+                raise UsageError(f"{name} {value!r}: expected allow or deny")
+        tokens = None
+        if honour is not None:
+            tokens = tuple(t.strip() for t in honour.split(",") if t.strip())
+        obligations = frozenset(a.strip() for a in accept.split(",") if a.strip())
+        return cls(
+            use=chosen,
+            crawler=crawler,
+            honour=tokens,
+            robots_as_of=robots_as_of,  # type: ignore[arg-type]
+            unknown=unknown,  # type: ignore[arg-type]
+            unavailable=unavailable,  # type: ignore[arg-type]
+            accept=obligations,
+        )
+
+    def keeps(self, state: State) -> bool:
+        """Whether a document whose state for ``use`` is ``state`` is kept."""
+        if state == "allow":
+            return True
+        if state == "deny":
+            return False
+        if state == "unknown":
+            return self.unknown == "allow"
+        return self.unavailable == "allow"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "use": self.use.value,
+            "crawler": self.crawler,
+            "honour": list(self.honour) if self.honour is not None else "catalogue",
+            "robots_as_of": self.robots_as_of,
+            "unknown": self.unknown,
+            "unavailable": self.unavailable,
+            "accept": sorted(self.accept),
+        }

@@ -1,0 +1,95 @@
+"""A generated corpus with injected signals: every decision is checked against what was injected."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from corpus_factory import write_corpus
+
+from reciprocity.cli import EXIT_OK, main
+
+
+def test_every_injected_signal_is_decided(tmp_path: Path) -> None:
+    expected = write_corpus(tmp_path)
+    run = tmp_path / "run"
+    args = ["audit", str(tmp_path / "corpus.warc.gz"), "--robots", str(tmp_path / "robots.warc.gz")]
+    assert main([*args, "--out", str(run), "--quiet"]) == EXIT_OK
+    rows = pq.read_table(run / "decisions.parquet").to_pylist()
+    assert len(rows) == len(expected)
+    wrong = [
+        (row["url"], (row["train_ai"], row["search"]), (case.train_ai, case.search))
+        for row in rows
+        for case in [expected[row["url"]]]
+        if (row["train_ai"], row["search"]) != (case.train_ai, case.search)
+    ]
+    assert wrong == []
+    for row in rows:
+        case = expected[row["url"]]
+        assert row["keep"] is (case.train_ai in ("allow", "unknown"))
+        assert row["offset"] >= 0
+        assert row["record_id"]
+    licensed = [r for r in rows if expected[r["url"]].name == "cc-by"]
+    assert {r["license"] for r in licensed} == {"CC-BY-4.0"}
+    assert all("attribution" in r["obligations"] for r in licensed)
+
+
+RUNNER = """
+import sys, time
+from pathlib import Path
+from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import read_documents
+from reciprocity.sources.snapshots import load_snapshots
+
+folder, out, slow = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "slow"
+
+def reader(path, *, start, limit):
+    for document in read_documents(path, start=start, limit=limit):
+        if slow:
+            time.sleep(0.01)
+        yield document
+
+run_audit([folder / "corpus.warc.gz"], out, policy=AuditPolicy(),
+          robots=load_snapshots([folder / "robots.warc.gz"]), reader=reader, batch=10,
+          progress=False)
+"""
+
+
+def _command(folder: Path, out: Path, *, slow: bool) -> list[str]:
+    return [sys.executable, "-c", RUNNER, str(folder), str(out), "slow" if slow else "fast"]
+
+
+def _audit(folder: Path, out: Path) -> None:
+    done = subprocess.run(_command(folder, out, slow=False), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_killed_run_resumes_to_the_same_rows(tmp_path: Path) -> None:
+    write_corpus(tmp_path, pages_per_host=4, hosts_per_case=3)  # 156 documents, 16 parts
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    _audit(tmp_path, whole)
+    with subprocess.Popen(
+        _command(tmp_path, killed, slow=True),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as process:
+        deadline = time.monotonic() + 60
+        while len(list((killed / "parts").glob("*.parquet"))) < 3:
+            assert process.poll() is None, "the slow run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    assert not (killed / "decisions.parquet").exists()
+    # Started again with the same command: it finishes, with exactly the rows of the whole run.
+    _audit(tmp_path, killed)
+    first = pq.read_table(whole / "decisions.parquet")
+    second = pq.read_table(killed / "decisions.parquet")
+    assert second.num_rows == first.num_rows == 156
+    assert second.equals(first)

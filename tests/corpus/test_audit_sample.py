@@ -1,0 +1,91 @@
+"""`reciprocity audit --sample`: the README's first command, on the shipped sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from reciprocity.cli import EXIT_OK, EXIT_USAGE, main
+from reciprocity.corpus.audit import SCHEMA
+
+
+def _rows(run: Path) -> dict[str, dict[str, Any]]:
+    table = pq.read_table(run / "decisions.parquet")
+    assert table.schema.equals(SCHEMA)
+    return {row["url"]: row for row in table.to_pylist()}
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run = tmp_path_factory.mktemp("run")
+    assert main(["audit", "--sample", "--out", str(run), "--quiet"]) == EXIT_OK
+    return run
+
+
+def test_every_sample_document_is_decided(sample_run: Path) -> None:
+    assert pq.read_table(sample_run / "decisions.parquet").num_rows == 32
+    manifest = json.loads((sample_run / "run.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["counts"]["documents"] == 32
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert (sample_run / "summary.md").read_text().startswith("# Audit summary")
+
+
+def _by_host(rows: dict[str, dict[str, Any]], host: str) -> dict[str, Any]:
+    (row,) = [r for r in rows.values() if r["host"] == host][:1]
+    return row
+
+
+@pytest.mark.parametrize(
+    ("host", "train_ai", "search", "keep"),
+    [
+        ("003338.cn", "deny", "deny", False),  # the collector, CCBot, is disallowed
+        ("01spb.ru", "deny", "unknown", False),  # GPTBot and ClaudeBot disallowed
+        ("037426.cn", "unknown", "unknown", True),  # robots.txt 404: allow all
+        ("044545.com", "deny", "deny", False),  # robots.txt 503: complete disallow
+        ("0513mt.com", "deny", "allow", False),  # Content-Signal: search=yes, ai-train=no
+        ("05925.net", "deny", "deny", False),  # BOM + CRLF, disallow all
+        ("0615235.com", "deny", "unknown", False),  # AIPREF Content-Usage train-ai=n
+        ("0755krk.com", "unavailable", "unavailable", False),  # no snapshot: fail closed
+        ("creativecommons.org", "deny", "unknown", False),  # CC signal, credit not accepted
+    ],
+)
+def test_known_cases(sample_run: Path, host: str, train_ai: str, search: str, keep: bool) -> None:
+    row = _by_host(_rows(sample_run), host)
+    assert (row["train_ai"], row["search"], row["keep"]) == (train_ai, search, keep)
+    assert row["error"] is None
+    assert json.loads(row["evidence"]) or train_ai == "unavailable"
+
+
+def test_wikipedia_licence_and_obligations(sample_run: Path) -> None:
+    row = _by_host(_rows(sample_run), "an.wikipedia.org")
+    assert row["license"] == "CC-BY-SA-4.0"
+
+
+def test_accepting_credit_lifts_the_cc_signal(tmp_path: Path) -> None:
+    run = tmp_path / "credit"
+    assert main(["audit", "--sample", "--out", str(run), "--quiet", "--accept", "credit"]) == 0
+    rows = [r for r in _rows(run).values() if r["host"] == "creativecommons.org"]
+    assert rows
+    assert all(r["train_ai"] == "allow" and r["keep"] for r in rows)
+    assert all("credit" in r["obligations"] for r in rows)
+
+
+def test_a_run_directory_of_another_policy_is_refused(
+    sample_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["audit", "--sample", "--out", str(sample_run), "--quiet", "--use", "search"])
+    assert code == EXIT_USAGE
+    assert "another policy" in capsys.readouterr().err
+
+
+def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--out", str(tmp_path / "r")]) == EXIT_USAGE
+    assert main(["audit", "--sample", "--out", str(tmp_path / "r"), "--use", "x"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "no INPUT given" in err
+    assert "unknown use 'x'" in err

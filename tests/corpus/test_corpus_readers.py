@@ -22,12 +22,11 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reciprocity._codings import dechunk, inflate
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers import (
     MAX_INFLATE,
     ColumnNames,
-    _dechunk,
-    _inflate,
     _parse_date,
     _split_http,
     detect_format,
@@ -582,22 +581,22 @@ def test_http_split_with_crlf_and_bare_lf() -> None:
     assert _split_http(b"<html>no status line").error is not None
 
 
-def test_dechunk() -> None:
-    assert _dechunk(b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n") == b"hello world"
-    assert _dechunk(b"3\nabc\n0\n\n") == b"abc"
-    assert _dechunk(b"<html>not chunked") is None
-    assert _dechunk(b"5\r\nhel") == b"hel"  # cut inside a chunk: its data so far
+def testdechunk() -> None:
+    assert dechunk(b"5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n") == b"hello world"
+    assert dechunk(b"3\nabc\n0\n\n") == b"abc"
+    assert dechunk(b"<html>not chunked") is None
+    assert dechunk(b"5\r\nhel") == b"hel"  # cut inside a chunk: its data so far
 
 
 def test_gzip_bomb_is_bounded() -> None:
     bomb = gzip.compress(b"\0" * (MAX_INFLATE * 4))
-    inflated = _inflate(bomb, "gzip")
+    inflated = inflate(bomb, "gzip", MAX_INFLATE)
     assert inflated is not None
     assert len(inflated) == MAX_INFLATE
-    assert _inflate(b"<html>", "gzip") is None
-    assert _inflate(zlib.compress(b"zlib"), "deflate") == b"zlib"
+    assert inflate(b"<html>", "gzip", MAX_INFLATE) is None
+    assert inflate(zlib.compress(b"zlib"), "deflate", MAX_INFLATE) == b"zlib"
     raw = zlib.compressobj(wbits=-15)
-    assert _inflate(raw.compress(b"raw") + raw.flush(), "deflate") == b"raw"
+    assert inflate(raw.compress(b"raw") + raw.flush(), "deflate", MAX_INFLATE) == b"raw"
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,7 @@ import pyarrow.parquet as pq
 import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
+from reciprocity._codings import dechunk, inflate
 from reciprocity.corpus.document import Document
 from reciprocity.errors import InputError, UsageError
 
@@ -578,7 +579,7 @@ def _decode_body(headers: tuple[tuple[str, str], ...], body: bytes) -> bytes:
     if "chunked" in _tokens(headers, "transfer-encoding"):
         # Only when it parses as chunks: many archives store the body already de-chunked and
         # keep the header (Common Crawl renames it X-Crawler-Transfer-Encoding instead).
-        dechunked = _dechunk(body)
+        dechunked = dechunk(body)
         if dechunked is not None:
             body = dechunked
     for coding in reversed(_tokens(headers, "content-encoding")):
@@ -586,57 +587,11 @@ def _decode_body(headers: tuple[tuple[str, str], ...], body: bytes) -> bytes:
             continue
         if coding not in ("gzip", "x-gzip", "deflate"):
             break  # br, zstd, compress: kept as stored (no extra dependency for rare codings)
-        decoded = _inflate(body, coding)
+        decoded = inflate(body, coding, MAX_INFLATE)
         if decoded is None:
             break  # a false claim (ClueWeb09 says gzip over plain HTML): keep what is stored
         body = decoded
     return body
-
-
-def _dechunk(body: bytes) -> bytes | None:
-    """The data of a chunked body (RFC 9112 §7.1), or ``None`` if it is not chunked."""
-    out = bytearray()
-    at = 0
-    while True:
-        eol = body.find(b"\n", at, at + 1024)
-        if eol == -1:
-            # Ends inside a size line: keep what came before, unless nothing was chunked.
-            return bytes(out) if at > 0 and at >= len(body) - 1024 else None
-        size_text = body[at:eol].split(b";", 1)[0].strip()
-        if not _HEX.fullmatch(size_text) or len(size_text) > 16:
-            return None
-        size = int(size_text, 16)
-        at = eol + 1
-        if size == 0:
-            return bytes(out)  # trailer fields, if any, carry nothing the audit needs
-        out += body[at : at + size]
-        at += size
-        if at >= len(body):
-            return bytes(out)  # truncated inside a chunk: its data so far is still the body
-        if body.startswith(b"\r\n", at):
-            at += 2
-        elif body.startswith(b"\n", at):
-            at += 1
-        else:
-            return None
-
-
-def _inflate(data: bytes, coding: str) -> bytes | None:
-    """Data inflated to at most :data:`MAX_INFLATE` bytes, or ``None`` if it does not inflate."""
-    if coding in ("gzip", "x-gzip"):
-        if not data.startswith(b"\x1f\x8b"):
-            return None
-        attempts: tuple[int, ...] = (31,)
-    else:
-        attempts = (15, -15)  # "deflate" is zlib-wrapped by the spec, raw deflate in the wild
-    for wbits in attempts:
-        inflater = zlib.decompressobj(wbits)
-        try:
-            # max_length bounds the output whatever the ratio; a cut stream still gives its head.
-            return inflater.decompress(data, MAX_INFLATE)
-        except zlib.error:
-            continue
-    return None
 
 
 # -- WARC -----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from urllib.parse import urljoin, urlsplit
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
+from reciprocity._codings import dechunk, inflate
 from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
 
@@ -822,7 +823,7 @@ def _read_body(
     if rest:
         notes.append(f"payload over {_RAW_READ} bytes: only the first {_RAW_READ} read")
     if transfer_encoding and "chunked" in transfer_encoding.lower():
-        dechunked = _dechunk(raw)
+        dechunked = dechunk(raw)
         if dechunked is None:
             notes.append("Transfer-Encoding: chunked, but the payload is not: read as is")
         else:
@@ -834,46 +835,11 @@ def _read_body(
                 continue
             if coding not in ("gzip", "x-gzip", "deflate"):
                 return b"", None
-            decoded = _inflate(raw, coding)
+            decoded = inflate(raw, coding, ROBOTS_SIZE_LIMIT + 1)
             if decoded is None:
                 return b"", None
             raw = decoded
     return raw, "; ".join(notes)
-
-
-def _inflate(data: bytes, coding: str) -> bytes | None:
-    """gzip/deflate-decoded ``data``, stopping after ROBOTS_SIZE_LIMIT + 1 bytes of output."""
-    # gzip: a gzip header; deflate: a zlib stream, or (as some servers send it) a raw one.
-    for wbits in (47,) if coding != "deflate" else (15, -15):
-        try:
-            inflater = zlib.decompressobj(wbits)
-            return inflater.decompress(data, ROBOTS_SIZE_LIMIT + 1)
-        except zlib.error:
-            continue
-    return None
-
-
-def _dechunk(data: bytes) -> bytes | None:
-    """The body of a chunked transfer coding, or ``None`` when ``data`` is not one."""
-    out = bytearray()
-    at = 0
-    while True:
-        end = data.find(b"\r\n", at)
-        if end < 0:
-            return None
-        size_text = data[at:end].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            return None
-        if size == 0:
-            return bytes(out)
-        start = end + 2
-        if start + size > len(data):
-            out += data[start:]
-            return bytes(out)  # cut short by the read limit: keep what there is
-        out += data[start : start + size]
-        at = start + size + 2
 
 
 def load_snapshots(

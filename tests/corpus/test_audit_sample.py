@@ -89,3 +89,11 @@ def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     err = capsys.readouterr().err
     assert "no INPUT given" in err
     assert "unknown use 'x'" in err
+
+
+def test_workers_give_the_same_rows(sample_run: Path, tmp_path: Path) -> None:
+    run = tmp_path / "workers"
+    assert main(["audit", "--sample", "--out", str(run), "--quiet", "--workers", "2"]) == EXIT_OK
+    parallel = pq.read_table(run / "decisions.parquet")
+    assert parallel.equals(pq.read_table(sample_run / "decisions.parquet"))
+    assert main(["audit", "--sample", "--out", str(run), "--workers", "0"]) == EXIT_USAGE

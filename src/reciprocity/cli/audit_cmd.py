@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
-from pathlib import Path
 
 from reciprocity.cli import EXIT_OK, EXIT_PARTIAL
 from reciprocity.corpus.audit import run_audit
@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--accept", default="", metavar="OBLIGATIONS", help="obligations you commit to (credit,…)"
     )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after N documents")
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes, one input file each"
+    )
     parser.add_argument("--url-column", default="url", help="URL column of JSONL/Parquet input")
     parser.add_argument("--html-column", help="HTML column of JSONL/Parquet input")
     parser.add_argument("--date-column", default="date", help="date column of JSONL/Parquet input")
@@ -93,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")
 
-    def reader(path: Path, *, start: int, limit: int | None):  # type: ignore[no-untyped-def]
-        return read_documents(path, columns=columns, start=start, limit=limit)
+    if args.workers < 1:
+        raise UsageError("--workers must be 1 or more")
+    # A partial of a module-level function pickles, so worker processes can use it.
+    reader = functools.partial(read_documents, columns=columns)
 
     result = run_audit(
         inputs,
@@ -105,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
         limit=args.limit,
         progress=None if not args.quiet else False,
         snapshots=snapshots,
+        workers=args.workers,
     )
     text = render_summary(summarise(result.out))
     (result.out / "summary.md").write_text(text, encoding="utf-8")

@@ -21,6 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -148,6 +149,52 @@ def _progress(total: int | None, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", desc="audit", dynamic_ncols=True, leave=False)
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every input of a run is decided with (sent to worker processes whole)."""
+
+    parts: Path
+    policy: AuditPolicy
+    robots: RobotsSource | None
+    reader: Reader
+    batch: int
+
+
+def _audit_input(
+    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
+) -> tuple[int, int]:
+    """Decide the documents of one input into its parts; (parts reused, documents covered)."""
+    parts, policy, robots, reader, batch = job.parts, job.policy, job.robots, job.reader, job.batch
+    done = _complete_parts(parts, index)
+    already = sum(rows for _, rows in done)
+    if bar is not None:
+        bar.update(already)
+    if done and done[-1][1] < batch:
+        return len(done), already  # the last part is short: this input was read to its end
+    if budget is not None:
+        budget = max(0, budget - already)
+    batch_number = len(done)
+    rows: list[dict[str, Any]] = []
+    decided = already
+    clock = time.monotonic()
+    for document in reader(path, start=already, limit=budget):
+        rows.append(decide(document, robots, policy))
+        decided += 1
+        if bar is not None:
+            bar.update(1)
+        if len(rows) == batch:
+            _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+            batch_number += 1
+            rows = []
+            if bar is None and time.monotonic() - clock > 10:
+                clock = time.monotonic()
+                log.info("%s: %d documents decided", path, decided)
+    if rows or batch_number == len(done) == 0:
+        # Also an empty part for an empty input, which marks it as read.
+        _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+    return len(done), decided
+
+
 def run_audit(
     inputs: Sequence[str | Path],
     out: str | Path,
@@ -159,10 +206,14 @@ def run_audit(
     progress: bool | None = None,
     snapshots: Sequence[str | Path] = (),
     batch: int = BATCH,
+    workers: int = 1,
 ) -> AuditResult:
     """Decide every document of ``inputs`` under ``policy``; write ``out``; resume if started.
 
     ``reader(path, start=N, limit=M)`` yields the documents of one input from its N-th.
+    With ``workers`` > 1 the inputs are decided in that many processes, one input file per
+    task (``reader`` and ``robots`` must then pickle: a module-level function or a
+    ``functools.partial`` of one); a ``limit`` keeps the run in one process.
     """
     paths = [Path(p) for p in inputs]
     for path in paths:
@@ -196,37 +247,28 @@ def run_audit(
     show = sys.stderr.isatty() if progress is None else progress
     bar = _progress(limit, show)
     resumed = 0
-    total = 0
-    clock = time.monotonic()
-    for index, path in enumerate(paths):
-        if limit is not None and total >= limit:
-            break
-        done = _complete_parts(parts, index)
-        resumed += len(done)
-        already = sum(rows for _, rows in done)
-        total += already
-        if bar is not None:
-            bar.update(already)
-        if done and done[-1][1] < batch:
-            continue  # the last part is short: this input was read to its end
-        batch_number = len(done)
-        rows: list[dict[str, Any]] = []
-        budget = None if limit is None else max(0, limit - total)
-        for document in reader(path, start=already, limit=budget):
-            rows.append(decide(document, robots, policy))
-            total += 1
-            if bar is not None:
-                bar.update(1)
-            if len(rows) == batch:
-                _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
-                batch_number += 1
-                rows = []
-                if bar is None and time.monotonic() - clock > 10:
-                    clock = time.monotonic()
-                    log.info("%s: %d documents decided", path, batch_number * batch)
-        if rows or batch_number == len(done) == 0:
-            # Also an empty part for an empty input, which marks it as read.
-            _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+    job = _Job(parts, policy, robots, reader, batch)
+    if workers > 1 and limit is None and len(paths) > 1:
+        # One input file per task: parts are per input, so workers never share a file.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            tasks = [
+                pool.submit(_audit_input, job, index, path, None)
+                for index, path in enumerate(paths)
+            ]
+            for task in as_completed(tasks):
+                reused, decided = task.result()
+                resumed += reused
+                if bar is not None:
+                    bar.update(decided)
+    else:
+        total = 0
+        for index, path in enumerate(paths):
+            if limit is not None and total >= limit:
+                break
+            budget = None if limit is None else limit - total
+            reused, decided = _audit_input(job, index, path, budget, bar)
+            resumed += reused
+            total += decided
     if bar is not None:
         bar.close()
 

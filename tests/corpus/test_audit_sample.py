@@ -97,3 +97,15 @@ def test_workers_give_the_same_rows(sample_run: Path, tmp_path: Path) -> None:
     parallel = pq.read_table(run / "decisions.parquet")
     assert parallel.equals(pq.read_table(sample_run / "decisions.parquet"))
     assert main(["audit", "--sample", "--out", str(run), "--workers", "0"]) == EXIT_USAGE
+
+
+def test_write_kept_from_the_command_line(tmp_path: Path) -> None:
+    from reciprocity.corpus.readers import read_documents
+
+    run = tmp_path / "kept-run"
+    assert main(["audit", "--sample", "--out", str(run), "--quiet", "--write-kept"]) == EXIT_OK
+    kept_urls = {r["url"] for r in _rows(run).values() if r["keep"]}
+    written = {
+        document.url for file in (run / "kept").iterdir() for document in read_documents(file)
+    }
+    assert written == kept_urls

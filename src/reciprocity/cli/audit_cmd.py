@@ -13,6 +13,7 @@ from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import ColumnNames, read_documents
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.corpus.summary import render_summary, summarise
+from reciprocity.corpus.writers import write_kept
 from reciprocity.errors import UsageError
 from reciprocity.sources.snapshots import load_snapshots
 
@@ -60,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date-column", default="date", help="date column of JSONL/Parquet input")
     parser.add_argument(
         "--headers-column", default="headers", help="HTTP headers column of JSONL/Parquet input"
+    )
+    parser.add_argument(
+        "--write-kept",
+        action="store_true",
+        help="write the kept documents into RUN_DIR/kept, in each input's own format",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
 
@@ -112,11 +118,16 @@ def run(args: argparse.Namespace) -> int:
         snapshots=snapshots,
         workers=args.workers,
     )
+    kept_line = ""
+    if args.write_kept:
+        kept = write_kept(result.out / "decisions.parquet", result.out / "kept")
+        kept_line = f"kept documents: {kept.documents} in {kept.out}\n"
     text = render_summary(summarise(result.out))
     (result.out / "summary.md").write_text(text, encoding="utf-8")
     if not args.quiet:
         sys.stdout.write(text)
         sys.stdout.write(
             f"\ndecisions: {result.out / 'decisions.parquet'}\nrun: {result.out / 'run.json'}\n"
+            + kept_line
         )
     return EXIT_PARTIAL if result.errors else EXIT_OK

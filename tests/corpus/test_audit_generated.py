@@ -95,3 +95,24 @@ def test_a_killed_run_resumes_to_the_same_rows(tmp_path: Path) -> None:
     second = pq.read_table(killed / "decisions.parquet")
     assert second.num_rows == first.num_rows == 156
     assert second.equals(first)
+
+
+def test_a_redirect_out_of_the_snapshots_is_unavailable(tmp_path: Path) -> None:
+    from corpus_factory import CRAWLED, FETCHED
+
+    from reciprocity.sources.snapshots import write_snapshot_warc
+
+    moved = [("Location", "https://elsewhere.example/robots.txt")]
+    write_snapshot_warc(
+        tmp_path / "robots.warc.gz", [("https://a.example/robots.txt", FETCHED, 301, moved, b"")]
+    )
+    page = [("Content-Type", "text/html")]
+    write_snapshot_warc(
+        tmp_path / "corpus.warc.gz",
+        [("https://a.example/p", CRAWLED, 200, page, b"<html><head></head></html>")],
+    )
+    run = tmp_path / "run"
+    args = ["audit", str(tmp_path / "corpus.warc.gz"), "--robots", str(tmp_path / "robots.warc.gz")]
+    assert main([*args, "--out", str(run), "--quiet"]) == EXIT_OK
+    (row,) = pq.read_table(run / "decisions.parquet").to_pylist()
+    assert (row["train_ai"], row["keep"]) == ("unavailable", False)

@@ -48,6 +48,8 @@ class Snapshot(Protocol):
     def robots(self) -> RobotsTxt: ...
     @property
     def fetched(self) -> datetime | None: ...
+    @property
+    def incomplete(self) -> bool: ...
 
 
 class Choice(Protocol):
@@ -92,7 +94,8 @@ def _evaluate(
 
 
 def _decision(document: Document, choice: Choice | None, policy: AuditPolicy) -> Decision:
-    snapshots = list(choice.snapshots) if choice is not None else []
+    # A snapshot whose redirect leads out of our copy says nothing: as if there were none.
+    snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
     if not snapshots:
         return _evaluate(document, None, None, policy)
     first = _evaluate(document, snapshots[0].robots, snapshots[0].fetched, policy)
@@ -150,6 +153,8 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
         if robots is not None
         else None
     )
+    if choice is not None and all(s.incomplete for s in choice.snapshots):
+        choice = None
     decision = _decision(document, choice, policy)
     states: dict[Use, State] = {}
     for use in USES:

@@ -113,6 +113,10 @@ class Snapshot:
     """Redirects followed to reach the deciding response."""
     note: str = ""
     """What was read beyond the plain case: redirects, a cut body, an unknown date …"""
+    incomplete: bool = False
+    """True when the redirect target is missing from the snapshots: our copy is incomplete, which
+    says nothing about the site, so an audit treats the host as having no snapshot (its
+    ``--unavailable`` policy decides) rather than as allow-all."""
 
     @property
     def access(self) -> Access:
@@ -413,7 +417,7 @@ class RobotsSnapshots:
         notes = [start.note] if start.note else []
         hops = 0
 
-        def unavailable(why: str) -> Snapshot:
+        def unavailable(why: str, *, incomplete: bool = False) -> Snapshot:
             # RFC 9309 §2.3.1.2: a robots.txt that cannot be had through its redirects is
             # "unavailable", and an unavailable robots.txt allows everything.
             notes.append(why)
@@ -422,7 +426,7 @@ class RobotsSnapshots:
             )
             return Snapshot(
                 origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
-                "; ".join(notes),
+                "; ".join(notes), incomplete,
             )  # fmt: skip
 
         while fetch.status is not None and 300 <= fetch.status < 400:
@@ -439,7 +443,9 @@ class RobotsSnapshots:
                 return unavailable(f"more than {MAX_REDIRECTS} redirects")
             candidates = self._index.get(key)
             if not candidates:
-                return unavailable(f"redirect target {key} is not in the snapshots")
+                return unavailable(
+                    f"redirect target {key} is not in the snapshots", incomplete=True
+                )
             hops += 1
             seen.add(key)
             notes.append(f"redirected (HTTP {fetch.status}) to {key}")

@@ -1,0 +1,388 @@
+"""Corpus audit throughput against plain WARC iteration, on a generated corpus, in one run.
+
+    .venv/bin/python benchmarks/audit.py                    # 200,000 records, best of 2
+    .venv/bin/python benchmarks/audit.py --quick            # 20,000 records, once: a smoke run
+    .venv/bin/python benchmarks/audit.py --profile          # plus cProfile of the audit
+    .venv/bin/python benchmarks/audit.py --records 1000000 --only audit   # the memory target
+
+The corpus (``audit_corpus.py``, cached under ``.cache/bench/``) re-emits the 84 real responses
+of ``/work/shared/data/warc`` onto synthetic hosts, with signals injected, in gzipped WARC files
+of at most 25,000 records (8 files at least), plus a robots.txt snapshot WARC. On the same
+files, each measurement is:
+
+* fastwarc: ``ArchiveIterator(file, record_types=response)``, every payload read
+  (``record.reader.read()``); HTTP headers parsed (fastwarc's default, and what an audit needs);
+* warcio: ``ArchiveIterator(file)``, every response's ``content_stream().read()``, as datatrove's
+  and NeMo Curator's WARC readers do (it also undoes chunked and gzip transfer codings);
+* reader: ``reciprocity.corpus.readers.read_documents``, every document built;
+* audit: ``run_audit`` with the default policy (train-ai, crawler CCBot) and the snapshots,
+  into a fresh folder: reading, deciding, Parquet parts, ``decisions.parquet`` and ``run.json``.
+  Loading the snapshots is timed apart (an audit does it once per run);
+* audit with N workers (``run_audit(workers=N)``, one input file per process), N = the CPUs.
+
+Each measurement runs in a fresh child process, so its peak RSS (``getrusage`` ``ru_maxrss``
+of that process, interpreter and imports included; for worker runs also the largest worker's)
+is its own. Each figure is the best of ``--repeats``. The run exits non-zero only on an error;
+a missed target prints MISS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import importlib.metadata
+import inspect
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import audit_corpus
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import read_documents
+from reciprocity.sources.snapshots import load_snapshots
+
+TARGET_AUDIT_VS_FASTWARC = 0.7
+TARGET_WORKER_EFFICIENCY = 0.8
+"""Near-linear: N workers give at least 0.8 * N times the one-worker rate."""
+TARGET_RSS_MIB = 1024
+TARGET_RSS_RECORDS = 1_000_000
+MODES = ("fastwarc", "warcio", "reader", "audit", "workers")
+
+
+@dataclass
+class Measure:
+    mode: str
+    seconds: float
+    documents: int
+    payload_bytes: int
+    rss_mib: float
+    worker_rss_mib: float = 0.0
+    setup_seconds: float = 0.0
+    details: dict[str, Any] | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+# -- measurements (each runs in a child process) --------------------------------------------
+
+
+def _fastwarc(files: Sequence[Path]) -> tuple[int, int]:
+    documents = size = 0
+    for path in files:
+        with path.open("rb") as file:
+            for record in ArchiveIterator(file, record_types=WarcRecordType.response):
+                size += len(record.reader.read())
+                documents += 1
+    return documents, size
+
+
+def _warcio_iterator() -> Any:
+    try:
+        return importlib.import_module("warcio.archiveiterator").ArchiveIterator
+    except ImportError:
+        raise SystemExit(
+            "warcio is not installed: .venv/bin/pip install -e '.[peers]' (or warcio==1.8.1)"
+        ) from None
+
+
+def _warcio(files: Sequence[Path]) -> tuple[int, int]:
+    iterator = _warcio_iterator()
+    documents = size = 0
+    for path in files:
+        with path.open("rb") as file:
+            for record in iterator(file):
+                if record.rec_type == "response":
+                    size += len(record.content_stream().read())
+                    documents += 1
+    return documents, size
+
+
+def _reader(files: Sequence[Path]) -> tuple[int, int]:
+    documents = size = 0
+    for path in files:
+        for document in read_documents(path):
+            size += len(document.body or b"")
+            documents += 1
+    return documents, size
+
+
+def _audit(files: Sequence[Path], robots_path: Path, workers: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    robots = load_snapshots([robots_path])
+    loaded = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="reciprocity-bench-") as out:
+        start = time.perf_counter()
+        result = run_audit(
+            files,
+            Path(out) / "run",
+            policy=AuditPolicy(),
+            robots=robots,
+            reader=read_documents,
+            progress=False,
+            snapshots=[robots_path],
+            workers=workers,
+        )
+        took = time.perf_counter() - start
+    return {
+        "seconds": took,
+        "setup_seconds": loaded,
+        "documents": result.documents,
+        "details": {"kept": result.kept, "errors": result.errors, "states": result.states},
+    }
+
+
+def child(mode: str, folder: Path, workers: int) -> dict[str, Any]:
+    corpus = json.loads((folder / "manifest.json").read_text("utf-8"))
+    files = [folder / name for name in corpus["files"]]
+    if mode in ("audit", "workers"):
+        out = _audit(files, folder / "robots.warc.gz", workers)
+        out["payload_bytes"] = 0
+    else:
+        run = {"fastwarc": _fastwarc, "warcio": _warcio, "reader": _reader}[mode]
+        start = time.perf_counter()
+        documents, size = run(files)
+        out = {
+            "seconds": time.perf_counter() - start,
+            "documents": documents,
+            "payload_bytes": size,
+        }
+    out["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out["children_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return out
+
+
+def measure(mode: str, corpus: audit_corpus.Corpus, repeats: int, workers: int = 1) -> Measure:
+    best: Measure | None = None
+    for _ in range(repeats):
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            mode,
+            "--corpus",
+            str(corpus.folder),
+            "--workers",
+            str(workers),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{mode} failed:\n{done.stderr}")
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        this = Measure(
+            mode,
+            found["seconds"],
+            found["documents"],
+            found["payload_bytes"],
+            found["rss_kib"] / 1024,
+            found["children_rss_kib"] / 1024,
+            found.get("setup_seconds", 0.0),
+            found.get("details"),
+        )
+        if best is None or this.seconds < best.seconds:
+            this.rss_mib = max(this.rss_mib, best.rss_mib if best else 0.0)
+            best = this
+        else:
+            best.rss_mib = max(best.rss_mib, this.rss_mib)
+    assert best is not None
+    return best
+
+
+def profile(corpus: audit_corpus.Corpus, limit: int, top: int = 15) -> str:
+    """cProfile of a one-worker audit of the first ``limit`` documents: top functions by own
+    time, then by cumulative time."""
+    robots = load_snapshots([corpus.robots])
+    profiler = cProfile.Profile()
+    with tempfile.TemporaryDirectory(prefix="reciprocity-bench-") as out:
+        profiler.enable()
+        run_audit(
+            corpus.files,
+            Path(out) / "run",
+            policy=AuditPolicy(),
+            robots=robots,
+            reader=read_documents,
+            progress=False,
+            limit=limit,
+        )
+        profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.strip_dirs().sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top + 10)
+    return text.getvalue()
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--records", type=int, default=None, help="default 200,000 (quick 20,000)")
+    parser.add_argument("--hosts", type=int, default=None, help="default: one per 40 records")
+    parser.add_argument("--quick", action="store_true", help="20,000 records, one repeat")
+    parser.add_argument("--repeats", type=int, default=None, help="default 2 (quick 1)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes for the workers run (default: CPUs)"
+    )
+    parser.add_argument(
+        "--only", choices=MODES, action="append", help="run only these measurements"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the audit (top 15)")
+    parser.add_argument("--profile-records", type=int, default=20_000)
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        print(json.dumps(child(args.child, args.corpus, args.workers or 1)))
+        return 0
+
+    records = args.records or (20_000 if args.quick else audit_corpus.RECORDS)
+    repeats = args.repeats or (1 if args.quick else 2)
+    workers = args.workers or os.cpu_count() or 1
+    modes = tuple(args.only or MODES)
+    corpus = audit_corpus.build(records, args.hosts)
+    described = audit_corpus.manifest(corpus)
+    has_workers = "workers" in inspect.signature(run_audit).parameters
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs; fastwarc "
+        f"{_version('fastwarc')}, warcio {_version('warcio')}, pyarrow {_version('pyarrow')}"
+    )
+    print(
+        f"corpus {corpus.folder}\n  {corpus.records:,} response records in {len(corpus.files)} "
+        f"gzipped WARC files ({corpus.bytes / 1e9:.2f} GB), {corpus.hosts:,} hosts"
+    )
+    print(f"  signals injected: {described['signals']}")
+    print(f"  robots.txt snapshots: {described['robots']}")
+    print(f"  best of {repeats}; each measurement in a fresh process (peak RSS is its own)")
+
+    results: dict[str, Measure] = {}
+    for mode in modes:
+        if mode == "workers" and (not has_workers or workers < 2 or len(corpus.files) < 2):
+            why = "not implemented" if not has_workers else "needs 2+ CPUs and 2+ input files"
+            print(f"  workers: {why}")
+            continue
+        result = measure(mode, corpus, repeats, workers if mode == "workers" else 1)
+        results[mode] = result
+        label = f"audit, {workers} workers" if mode == "workers" else mode
+        extra = ""
+        if mode in ("audit", "workers"):
+            extra = f"  (snapshots loaded in {result.setup_seconds:.2f} s, not counted)"
+        if mode == "workers":
+            extra += f"  largest worker RSS {result.worker_rss_mib:.0f} MiB"
+        mb = (
+            f"{result.payload_bytes / result.seconds / 1e6:7.1f} MB/s"
+            if result.payload_bytes
+            else ""
+        )
+        print(
+            f"  {label:<18} {result.seconds:7.2f} s  {result.rate:9,.0f} docs/s {mb:>12}  "
+            f"peak RSS {result.rss_mib:5.0f} MiB{extra}",
+            flush=True,
+        )
+
+    print()
+    header = f"{'measurement':<20} {'docs':>9} {'seconds':>8} {'docs/s':>9} {'peak RSS MiB':>12}"
+    print(header)
+    print("-" * len(header))
+    for mode, result in results.items():
+        label = f"audit x{workers} workers" if mode == "workers" else mode
+        print(
+            f"{label:<20} {result.documents:9,} {result.seconds:8.2f} {result.rate:9,.0f} "
+            f"{result.rss_mib:12.0f}"
+        )
+    audit = results.get("audit")
+    if audit is not None and audit.details is not None:
+        states = audit.details["states"].get("train_ai", {})
+        print(
+            f"\naudit decisions: {audit.documents:,} documents, {audit.details['kept']:,} kept, "
+            f"{audit.details['errors']:,} errors; train-ai {dict(sorted(states.items()))}"
+        )
+
+    def ratio(one: str, other: str) -> float | None:
+        if one not in results or other not in results:
+            return None
+        return results[one].rate / results[other].rate
+
+    print("\nratios (throughput, docs/s; > 1: the first is faster)")
+    for one, other in (
+        ("audit", "fastwarc"),
+        ("audit", "warcio"),
+        ("reader", "fastwarc"),
+        ("reader", "warcio"),
+        ("warcio", "fastwarc"),
+        ("workers", "audit"),
+    ):
+        value = ratio(one, other)
+        if value is not None:
+            print(f"  {one:>8} / {other:<8} {value:6.2f}x")
+
+    print("\ntargets")
+    checks: list[tuple[bool, str]] = []
+    value = ratio("audit", "fastwarc")
+    if value is not None:
+        checks.append(
+            (
+                value >= TARGET_AUDIT_VS_FASTWARC,
+                f"audit, one worker, vs fastwarc iteration {value:.2f}x "
+                f"(target >= {TARGET_AUDIT_VS_FASTWARC:g}x)",
+            )
+        )
+    value = ratio("workers", "audit")
+    if value is not None:
+        efficiency = value / workers
+        checks.append(
+            (
+                efficiency >= TARGET_WORKER_EFFICIENCY,
+                f"{workers} workers vs one {value:.2f}x = {efficiency:.0%} of linear "
+                f"(target >= {TARGET_WORKER_EFFICIENCY:.0%})",
+            )
+        )
+    elif "workers" in modes:
+        print("  ----  workers: not measured")
+    if audit is not None:
+        text = f"audit peak RSS {audit.rss_mib:.0f} MiB at {corpus.records:,} records"
+        if corpus.records >= TARGET_RSS_RECORDS:
+            checks.append(
+                (audit.rss_mib <= TARGET_RSS_MIB, f"{text} (target <= {TARGET_RSS_MIB} MiB)")
+            )
+        else:
+            print(
+                f"  ----  {text}; the target (<= {TARGET_RSS_MIB} MiB) is set at "
+                f"{TARGET_RSS_RECORDS:,}: --records {TARGET_RSS_RECORDS} --only audit"
+            )
+    for ok, text in checks:
+        print(f"  {'PASS' if ok else 'MISS'}  {text}")
+
+    if args.profile:
+        limit = min(args.profile_records, corpus.records)
+        print(f"\nprofile: one-worker audit of the first {limit:,} documents (cProfile)")
+        print(profile(corpus, limit))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

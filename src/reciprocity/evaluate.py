@@ -107,21 +107,22 @@ def _header_statements(
 _IMAGE_CONTAINERS: Final = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
 
 
+def _content_type_field(pairs: tuple[tuple[str, str], ...]) -> str | None:
+    return next((value for name, value in pairs if name == "content-type"), None)
+
+
 def _content_type(pairs: tuple[tuple[str, str], ...]) -> str | None:
-    for name, value in pairs:
-        if name == "content-type":
-            return value.split(";", 1)[0].strip().lower() or None
-    return None
+    field = _content_type_field(pairs)
+    return (field.split(";", 1)[0].strip().lower() or None) if field is not None else None
 
 
 def _charset(pairs: tuple[tuple[str, str], ...]) -> str | None:
     # The Content-Type charset outranks a <meta charset> (HTML's encoding sniffing order).
-    for name, value in pairs:
-        if name == "content-type":
-            for param in value.split(";")[1:]:
-                key, _, found = param.partition("=")
-                if key.strip().lower() == "charset" and found.strip():
-                    return found.strip().strip("\"'")
+    field = _content_type_field(pairs)
+    for param in (field or "").split(";")[1:]:
+        key, _, found = param.partition("=")
+        if key.strip().lower() == "charset" and found.strip():
+            return found.strip().strip("\"'")
     return None
 
 
@@ -173,13 +174,14 @@ def _robots_evidence(
         for token, name in checks:
             if robots.allowed(url, token):
                 continue
-            match = robots.match(url, token)
-            if not match.allowed:
-                why = f"{name} is honoured for {use.value} and may not fetch this URL"
-                agent = name if match.scope == "specific" else f"* (applies to {name})"
-                statement = _robots_statement(match, agent, (use,), why)
-                found.append(Evidence(statement, source, fetched))
-                break
+            match = robots.match(url, token)  # disallowed: now with its deciding rule
+            why = f"{name} is honoured for {use.value} and may not fetch this URL"
+            agent = name if match.scope == "specific" else f"* (applies to {name})"
+            found.append(Evidence(_robots_statement(match, agent, (use,), why), source, fetched))
+            break
+    # attach-05 §3.1: usage preferences apply only to what may be crawled.
+    for statement in aipref.robots_statements(robots, user_agent, url):
+        found.append(Evidence(statement, source, fetched))
     return found
 
 
@@ -231,10 +233,6 @@ def evaluate(
         evidence.extend(
             _robots_evidence(robots, url, user_agent, honour=honoured, source=source, fetched=stamp)
         )
-        if robots.match(url, user_agent).allowed:
-            # attach-05 §3.1: usage preferences apply only to what may be crawled.
-            for statement in aipref.robots_statements(robots, user_agent, url):
-                evidence.append(Evidence(statement, source, stamp))
         for statement in content_signals.robots_statements(robots, user_agent):
             evidence.append(Evidence(statement, source, stamp))
 

@@ -93,9 +93,7 @@ def _evaluate(
     )
 
 
-def _decision(document: Document, choice: Choice | None, policy: AuditPolicy) -> Decision:
-    # A snapshot whose redirect leads out of our copy says nothing: as if there were none.
-    snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
+def _decision(document: Document, snapshots: Sequence[Snapshot], policy: AuditPolicy) -> Decision:
     if not snapshots:
         return _evaluate(document, None, None, policy)
     first = _evaluate(document, snapshots[0].robots, snapshots[0].fetched, policy)
@@ -103,8 +101,11 @@ def _decision(document: Document, choice: Choice | None, policy: AuditPolicy) ->
         return first
     # "strictest": the robots.txt of crawl time and the latest one both apply, most-restrictively.
     others: list[Evidence] = []
+    # Only their robots.txt evidence is kept, which needs neither the headers nor the HTML:
+    # leaving them out spares scanning the page again.
+    bare = replace(document, headers=(), body=None)
     for snapshot in snapshots[1:]:
-        extra = _evaluate(document, snapshot.robots, snapshot.fetched, policy)
+        extra = _evaluate(bare, snapshot.robots, snapshot.fetched, policy)
         others.extend(e for e in extra.evidence if e.statement.carrier is Carrier.ROBOTS_TXT)
     return resolve(document.url, (*first.evidence, *others), accept=policy.accept)
 
@@ -153,14 +154,14 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
         if robots is not None
         else None
     )
-    if choice is not None and all(s.incomplete for s in choice.snapshots):
-        choice = None
-    decision = _decision(document, choice, policy)
+    # A snapshot whose redirect leads out of our copy says nothing: as if there were none.
+    snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
+    decision = _decision(document, snapshots, policy)
     states: dict[Use, State] = {}
     for use in USES:
         stance = decision.decision(use).stance
         state: State = stance.value
-        if choice is None and stance is not Stance.DENY:
+        if not snapshots and stance is not Stance.DENY:
             # No robots.txt could be had for the host: what it would have said is unknown.
             state = "unavailable"
         states[use] = state

@@ -2,7 +2,8 @@
 
 ``scan_html(data)`` reads the ``<meta name|http-equiv … content>`` elements (robots and crawler
 meta names, ``tdm-reservation``, ``license``, ``dc.rights`` …), the ``<link>`` and ``<a>``
-elements that have a ``rel`` attribute (``rel=license`` above all), Creative Commons badge images
+elements whose ``rel`` names a licence (``license``, ``cc:license`` …; RSL's typed
+``rel=license`` too), Creative Commons badge images
 (``<img src=…i.creativecommons.org/l/by/4.0/88x31.png>``), the ``<html lang>``, the first
 ``<base href>`` and the character encoding, each element with its line. It never raises on
 content: what it cuts, skips or doubts is recorded in ``diagnostics``.
@@ -34,6 +35,9 @@ the first 1024 bytes; else UTF-8. Invalid bytes are replaced; an unknown or non-
 falls back to UTF-8 with a diagnostic.
 
 Only the first ``limit`` bytes (512 KiB by default; characters for ``str`` input) are scanned.
+Past the head, the walk over tags stops after the last place a meta, a licence word or a badge
+host occurs (found with ``bytes.rfind``): most pages carry nothing there, and their bodies, most
+of their bytes, are then only searched, never walked.
 """
 
 from __future__ import annotations
@@ -80,10 +84,11 @@ class Meta:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A ``<link>`` or ``<a>`` element with a ``rel`` attribute."""
+    """A ``<link>`` or ``<a>`` element whose ``rel`` names a licence (a token with ``license``)."""
 
     rel: tuple[str, ...]
-    """The ``rel`` tokens, lower-cased, in order, without duplicates."""
+    """The ``rel`` tokens, lower-cased, in order, without duplicates (all of them, not only the
+    licence ones: ``rel="license nofollow"`` keeps both)."""
     href: str
     """The ``href`` as written (stripped, character references decoded; empty when absent)."""
     line: int
@@ -132,8 +137,12 @@ _MAIN_RE: Final = re.compile(
 )
 _RAW_TEXT: Final = frozenset({b"script", b"style", b"textarea", b"title"})
 _RAW_END_RE: Final = {name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)") for name in _RAW_TEXT}
-_REL_RE: Final = re.compile(rb"rel\s*=")
-_BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")
+_REL_RE: Final = re.compile(rb"(?<![^\s\"'/])rel\s*=")
+# Every licence rel token (licenses._LICENCE_RELS, RSL's rel=license) holds this word: pass 2
+# starts from it, so the many rel=stylesheet / rel=nofollow tags of a page are never parsed.
+_LICENCE_WORD: Final = b"license"
+_LICENCE_WORD_STR: Final = "license"
+_BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")  # the 2nd holds "license"
 # The rest of a start tag up to its `>`, as the HTML tokenizer reads it: a quote opens a value only
 # right after `=` (a stray `"` elsewhere is part of an attribute name). Every piece of a tag can be
 # read in one way only (names and unquoted values are maximal), so a failing match backtracks in
@@ -155,7 +164,6 @@ _BADGE_SRC_RE: Final = re.compile(
 _CHARSET_RE: Final = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.+-]{1,40})""")
 _ASCII_WS: Final = " \t\n\r\f"
 _WS_BYTES: Final = frozenset(b" \t\n\r\f")
-_BEFORE_ATTR: Final = frozenset(b" \t\n\r\f\"'/")
 
 # Encodings a page may name, as Python codec names (the WHATWG Encoding Standard's list). A label
 # outside it (a Python-only codec such as rot13 or base64) is not honoured.
@@ -335,6 +343,15 @@ def _tag_inside(buf: bytes, start: int) -> tuple[bytes, int] | None:
     return buf[start:close], close + 1
 
 
+def _occurrences(buf: bytes, needle: bytes) -> list[int]:
+    found: list[int] = []
+    at = buf.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = buf.find(needle, at + len(needle))
+    return found
+
+
 def _in_regions(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and pos < regions[i][1]
@@ -356,8 +373,19 @@ def _scan(
     base: str | None = None
     seen_html = False
     in_head = True
+    # Where passes 2 and 3 start from: every occurrence of the licence word and of a badge host
+    # (licensebuttons.net holds the word, so one search finds both). Each search reads the whole
+    # page, which costs about as much as reading it from a WARC: there are as few as possible.
+    words = _occurrences(low, _LICENCE_WORD)
+    hosts = [at for at in words if low.startswith(_BADGE_HOSTS[1], at)]
+    hosts.extend(_occurrences(low, _BADGE_HOSTS[0]))
+    # Past the head, comments and raw text matter only before the last thing a later pass (or a
+    # body <meta>) reads.
+    need = max(low.rfind(b"<meta"), words[-1] if words else -1, max(hosts, default=-1))
     pos = 0
     while pos < length:
+        if not in_head and pos > need:
+            break
         found = _MAIN_RE.search(low, pos)
         if found is None:
             break
@@ -415,15 +443,12 @@ def _scan(
                 base = href.strip(_ASCII_WS) or None
     starts = [r[0] for r in regions]
 
-    # Pass 2: every `rel=` that is an attribute of an <a> or <link>, found from `rel=` back to
-    # the tag's `<` (most <a> have no rel: they are never looked at).
+    # Pass 2: the <a> and <link> tags around each occurrence of the licence word, found from it
+    # back to the tag's `<`, that have a licence `rel`.
     line_of = _Lines(buf, newline)
     links: list[Link] = []
     last = covered = -1
-    for found in _REL_RE.finditer(low):
-        at = found.start()
-        if at == 0 or low[at - 1] not in _BEFORE_ATTR:
-            continue  # `data-rel=`, or `rel=` in text
+    for at in words:
         lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
         if lt < 0 or lt == last:
             continue
@@ -440,14 +465,14 @@ def _scan(
         if tag is None:
             break  # no `>` left
         covered = tag[1]
-        if covered <= at:
-            continue  # the tag ended before `rel=`: that was text
+        if _REL_RE.search(low, name_end, covered) is None:
+            continue  # no rel attribute in this tag (or the word was text after it)
         attrs = _attributes(tag[0], codec)
         rel = attrs.get("rel")
         if rel is None:
             continue
         tokens = tuple(dict.fromkeys(rel.lower().split()))
-        if not tokens:
+        if not any(_LICENCE_WORD_STR in token for token in tokens):
             continue
         kind = attrs.get("type")
         links.append(
@@ -462,18 +487,15 @@ def _scan(
 
     # Pass 3: Creative Commons badge images, found from the host name back to an <img>.
     hits: set[int] = set()
-    for host in _BADGE_HOSTS:
-        at = low.find(host)
-        while at >= 0:
-            lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
-            if (
-                lt >= 0
-                and low.startswith(b"img", lt + 1)
-                and lt + 4 < length
-                and low[lt + 4] in _WS_BYTES
-            ):
-                hits.add(lt)
-            at = low.find(host, at + len(host))
+    for at in hosts:
+        lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
+        if (
+            lt >= 0
+            and low.startswith(b"img", lt + 1)
+            and lt + 4 < length
+            and low[lt + 4] in _WS_BYTES
+        ):
+            hits.add(lt)
     line_of = _Lines(buf, newline)
     badges: list[LicenceUrl] = []
     covered = -1

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, Final, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -541,8 +541,38 @@ def _split_http(block: bytes) -> _Http:
     return _Http(status, headers, _decode_body(headers, body))
 
 
+_BYTES_WS: Final = " \t\n\r\x0b\x0c"  # what bytes.strip() strips; str.strip() strips more
+
+
 def _parse_header_block(head: bytes) -> tuple[int | None, tuple[tuple[str, str], ...]]:
     """(status, headers) of a header block, with or without its status line."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return _parse_header_bytes(head)
+    # The whole block is UTF-8, so each piece is (what _text would give, one decode instead of
+    # one per name and value).
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    status: int | None = None
+    if lines and lines[0].startswith("HTTP/"):
+        parts = lines.pop(0).split(None, 2)
+        if len(parts) >= 2 and len(parts[1]) == 3 and parts[1].isascii() and parts[1].isdigit():
+            status = int(parts[1])
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        if line[:1] in (" ", "\t") and pairs:
+            folded_name, folded = pairs[-1]
+            pairs[-1] = (folded_name, f"{folded} {line.strip(_BYTES_WS)}".strip())
+            continue
+        name, colon, value = line.partition(":")
+        name = name.strip(_BYTES_WS)
+        if colon and name:
+            pairs.append((name, value.strip(_BYTES_WS)))
+    return status, tuple(pairs)
+
+
+def _parse_header_bytes(head: bytes) -> tuple[int | None, tuple[tuple[str, str], ...]]:
+    """:func:`_parse_header_block` for a block that is not UTF-8: each piece decoded apart."""
     lines = [line.rstrip(b"\r") for line in head.split(b"\n")]
     status: int | None = None
     if lines and lines[0].startswith(b"HTTP/"):
@@ -753,8 +783,14 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
     declared = record.content_length
     known: dict[str, Any] = {"record_id": record_id, "url": url, "date": when, "length": declared}
     try:
-        block = record.reader.read(MAX_PAYLOAD)
-        beyond = record.reader.consume() if len(block) >= MAX_PAYLOAD else 0
+        # read(n) allocates n bytes whatever the record holds (+50 µs a record at 32 MiB):
+        # the declared length bounds a plain read() already, so the cap is passed only above it.
+        if declared <= MAX_PAYLOAD:
+            block = record.reader.read()
+            beyond = 0
+        else:
+            block = record.reader.read(MAX_PAYLOAD)
+            beyond = record.reader.consume() if len(block) >= MAX_PAYLOAD else 0
     except BaseException as exc:
         if not _content_failure(exc):
             raise

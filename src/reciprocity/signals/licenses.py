@@ -408,6 +408,13 @@ def _statement(
     )
 
 
+def _absolute(base_url: str | None, href: str) -> str:
+    # Most licence links are absolute already; urljoin would return them unchanged, slowly.
+    if not base_url or href[:8].lower().startswith(("http://", "https://")):
+        return href
+    return urljoin(base_url, href)
+
+
 def _is_licence_link(link: Link) -> bool:
     if link.type is not None and "rsl" in link.type:
         return False  # RSL 1.0 uses rel=license with type=application/rsl+xml
@@ -441,7 +448,7 @@ def read_licences(
                 Diagnostic(link.line, "not-a-licence-url", f"rel=license href {href!r} skipped")
             )
             continue
-        absolute = urljoin(base_url, href) if base_url else href
+        absolute = _absolute(base_url, href)
         licence = licence_from_url(absolute)
         if licence is None:
             licence, diagnostic = _unknown(absolute, link.line)
@@ -469,7 +476,7 @@ def read_licences(
         if not content:
             continue
         if base_url and content.startswith(("/", "./", "../")):
-            content = urljoin(base_url, content)
+            content = _absolute(base_url, content)
         licence = licence_from_text(content)
         if licence is None:
             if _is_http(content):

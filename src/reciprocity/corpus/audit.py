@@ -70,6 +70,11 @@ assert tuple(SCHEMA.names) == COLUMNS
 
 Reader = Callable[..., Iterator[Document]]
 
+PREPARE_DOCUMENTS = 500
+PREPARE_BYTES = 64 << 20
+"""At most this many documents, or bytes of their bodies, are held while a source that fetches
+(``--online``) gets their hosts concurrently."""
+
 
 @dataclass(frozen=True, slots=True)
 class AuditResult:
@@ -160,6 +165,28 @@ class _Job:
     batch: int
 
 
+def _prepared(
+    documents: Iterator[Document], prepare: Callable[[Sequence[str]], object], window: int
+) -> Iterator[Document]:
+    """``documents`` unchanged, in order, each window announced to ``prepare`` first.
+
+    A window ends at ``window`` documents or :data:`PREPARE_BYTES` of bodies, whichever comes
+    first, so memory stays bounded however large the documents are.
+    """
+    held: list[Document] = []
+    size = 0
+    for document in documents:
+        held.append(document)
+        size += len(document.body or b"")
+        if len(held) >= window or size >= PREPARE_BYTES:
+            prepare([d.url for d in held if d.url and d.error is None])
+            yield from held
+            held, size = [], 0
+    if held:
+        prepare([d.url for d in held if d.url and d.error is None])
+        yield from held
+
+
 def _audit_input(
     job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
 ) -> tuple[int, int]:
@@ -177,7 +204,11 @@ def _audit_input(
     rows: list[dict[str, Any]] = []
     decided = already
     clock = time.monotonic()
-    for document in reader(path, start=already, limit=budget):
+    prepare = getattr(robots, "prepare", None)
+    documents = reader(path, start=already, limit=budget)
+    if prepare is not None:
+        documents = _prepared(documents, prepare, min(batch, PREPARE_DOCUMENTS))
+    for document in documents:
         rows.append(decide(document, robots, policy))
         decided += 1
         if bar is not None:

@@ -58,7 +58,13 @@ class Choice(Protocol):
 
 
 class RobotsSource(Protocol):
-    """Where the robots.txt of a document's host comes from (snapshots; later the fetcher)."""
+    """Where the robots.txt of a document's host comes from: snapshots, the live fetcher, or
+    snapshots first and the fetcher for the hosts they miss.
+
+    A source may also have ``prepare(urls)``: the audit calls it with the URLs of the next
+    documents before asking about any of them, so that a fetcher can get their hosts at once
+    (concurrently) instead of one lookup at a time.
+    """
 
     def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None: ...
 

@@ -1,0 +1,74 @@
+"""A robots source with ``prepare`` (the live fetcher's seam) hears each window of URLs before
+any of its documents is decided, and the rows do not change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from reciprocity.corpus import audit as audit_module
+from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.decide import Choice, RobotsSource
+from reciprocity.corpus.policy import AsOf, AuditPolicy
+from reciprocity.corpus.readers import read_documents
+from reciprocity.corpus.samples import sample_corpus
+from reciprocity.sources.snapshots import RobotsSnapshots, load_snapshots
+
+
+class Announced:
+    """Snapshots that record what was announced, and refuse lookups of unannounced URLs."""
+
+    def __init__(self, inner: RobotsSnapshots) -> None:
+        self.inner = inner
+        self.windows: list[list[str]] = []
+        self.announced: set[str] = set()
+
+    def prepare(self, urls: Sequence[str]) -> None:
+        self.windows.append(list(urls))
+        self.announced.update(urls)
+
+    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None:
+        assert url in self.announced, f"{url} looked up before it was announced"
+        return self.inner.lookup(url, when=when, as_of=as_of)
+
+
+def _audit(tmp_path: Path, name: str, robots: RobotsSource) -> list[dict[str, object]]:
+    sample = sample_corpus()
+    run_audit(
+        sample.inputs,
+        tmp_path / name,
+        policy=AuditPolicy(),
+        robots=robots,
+        reader=read_documents,
+        progress=False,
+    )
+    rows: list[dict[str, object]] = pq.read_table(tmp_path / name / "decisions.parquet").to_pylist()
+    return rows
+
+
+def test_windows_announce_every_url_first_and_rows_do_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = sample_corpus()
+    plain = _audit(tmp_path, "plain", load_snapshots(sample.robots))
+    monkeypatch.setattr(audit_module, "PREPARE_DOCUMENTS", 5)
+    source = Announced(load_snapshots(sample.robots))
+    prepared = _audit(tmp_path, "prepared", source)
+    assert prepared == plain
+    assert all(0 < len(window) <= 5 for window in source.windows)
+    decided = {row["url"] for row in plain if row["error"] is None}
+    assert decided <= source.announced
+
+
+def test_a_window_closes_early_on_body_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = sample_corpus()
+    monkeypatch.setattr(audit_module, "PREPARE_BYTES", 1)  # every document fills a window
+    source = Announced(load_snapshots(sample.robots))
+    _audit(tmp_path, "bytes", source)
+    assert max(len(window) for window in source.windows) == 1

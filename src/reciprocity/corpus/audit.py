@@ -279,7 +279,8 @@ def run_audit(
     bar = _progress(limit, show)
     resumed = 0
     job = _Job(parts, policy, robots, reader, batch)
-    if workers > 1 and limit is None and len(paths) > 1:
+    parallel = workers > 1 and limit is None and len(paths) > 1
+    if parallel:
         # One input file per task: parts are per input, so workers never share a file.
         with ProcessPoolExecutor(max_workers=workers) as pool:
             tasks = [
@@ -320,6 +321,10 @@ def run_audit(
 
     _write_atomic(run_dir / "decisions.parquet", assemble)
     finished = datetime.now(timezone.utc)
+    describe = getattr(robots, "summary", None)
+    if describe is not None:
+        # With workers, each process fetched on its own: the parent's counts are not the run's.
+        manifest["robots_source"] = {**describe(), "counted_in_this_process_only": parallel}
     manifest.update(
         {
             "finished": finished.isoformat(),

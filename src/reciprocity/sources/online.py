@@ -1,0 +1,188 @@
+"""robots.txt for an audit: snapshots first, and the hosts they miss fetched live (``--online``).
+
+The audit asks a :class:`~reciprocity.corpus.decide.RobotsSource` for the robots.txt of each
+document's host. :class:`OnlineRobots` answers from the snapshots when they hold the host (a
+snapshot whose redirect leaves the snapshots counts as missing), and otherwise from the live
+fetcher (``reciprocity.fetcher``), through its SQLite cache: a host fetched within the cache's
+TTL (24 h by default) is not fetched again, by this run or by the next one.
+
+The audit announces each window of documents with :meth:`OnlineRobots.prepare` before deciding
+them, so the hosts of a window are fetched concurrently (the fetcher keeps one connection per host
+and a global limit). A live fetch is dated when it was made, which is later than the crawl: the
+``--robots-as-of`` reading does not apply to it (there is one fetch, the current one), and its
+evidence says so.
+
+A host the fetcher refused (a private or reserved address without ``--allow-private``, a scheme
+other than http/https) or could not resolve has no robots.txt: it is ``unavailable``, as a host
+without a snapshot. A host that did not answer is RFC 9309's "unreachable": complete disallow.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from reciprocity.corpus.policy import AsOf
+from reciprocity.signals.robots import RobotsTxt
+from reciprocity.sources.snapshots import Choice, RobotsSnapshots, Snapshot, origin_of
+
+__all__ = ["LiveRobots", "OnlineRobots", "RobotsFetcher"]
+
+
+class LiveRobots(Protocol):
+    """What the fetcher gives for one origin's robots.txt."""
+
+    @property
+    def robots(self) -> RobotsTxt: ...
+    @property
+    def fetched(self) -> datetime: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def final_url(self) -> str | None: ...
+    @property
+    def redirects(self) -> int: ...
+    @property
+    def refused(self) -> str | None:
+        """Why the fetcher refused or could not address the host (no robots.txt then)."""
+    @property
+    def from_cache(self) -> bool: ...
+
+
+RobotsFetcher = Callable[[Sequence[str]], Mapping[str, LiveRobots]]
+"""Fetches the robots.txt of several origins at once: ``{origin: result}``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Missing:
+    """An origin the fetcher refused: recorded so that it is not asked again."""
+
+    reason: str
+
+
+class OnlineRobots:
+    """Snapshots first; hosts they miss from ``fetch`` (see the module docstring).
+
+    ``fetch`` must pickle when the audit runs with workers (a ``functools.partial`` of a
+    module-level function); each worker then keeps its own memory of fetched hosts, and the
+    shared SQLite cache keeps them from being fetched twice.
+    """
+
+    def __init__(
+        self,
+        snapshots: RobotsSnapshots | None,
+        fetch: RobotsFetcher,
+        *,
+        memory: int = 16384,
+        describe: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.snapshots = snapshots
+        self.fetch = fetch
+        self.memory = memory
+        self.describe = dict(describe or {})
+        self._known: OrderedDict[str, Snapshot | _Missing] = OrderedDict()
+        self.fetched = 0
+        self.from_cache = 0
+        self.refused = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_known"] = OrderedDict()  # a worker starts with an empty memory
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- RobotsSource --------------------------------------------------------------------------
+
+    def _from_snapshots(self, url: str, when: datetime | None, as_of: AsOf) -> Choice | None:
+        if self.snapshots is None:
+            return None
+        choice = self.snapshots.lookup(url, when=when, as_of=as_of)
+        if choice is None or all(s.incomplete for s in choice.snapshots):
+            return None
+        return choice
+
+    def prepare(self, urls: Iterable[str]) -> None:
+        """Fetch, at once, the hosts of ``urls`` that neither the snapshots nor memory hold."""
+        wanted: dict[str, None] = {}
+        for url in urls:
+            origin = origin_of(url)
+            if origin is None or origin in wanted:
+                continue
+            if origin in self._known:
+                self._known.move_to_end(origin)
+                continue
+            if self._from_snapshots(url, None, "latest") is not None:
+                continue
+            wanted[origin] = None
+        if wanted:
+            self._remember(self.fetch(list(wanted)))
+
+    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None:
+        choice = self._from_snapshots(url, when, as_of)
+        if choice is not None:
+            return choice
+        origin = origin_of(url)
+        if origin is None:
+            return None
+        known = self._known.get(origin)
+        if known is None:
+            self.prepare([url])  # not announced (a caller without windows): fetch it alone
+            known = self._known.get(origin)
+        if known is None or isinstance(known, _Missing):
+            return None
+        note = f"fetched live on {known.fetched.date().isoformat() if known.fetched else '?'}"
+        return Choice((known,), as_of, f"no snapshot; {note}, not at crawl time")
+
+    def summary(self) -> dict[str, Any]:
+        """For ``run.json``: where robots.txt came from in this process."""
+        found: dict[str, Any] = {
+            "snapshots": self.snapshots.summary() if self.snapshots is not None else None,
+            "online": {
+                **self.describe,
+                "hosts_fetched": self.fetched,
+                "hosts_from_cache": self.from_cache,
+                "hosts_refused": self.refused,
+            },
+        }
+        return found
+
+    # -- memory ------------------------------------------------------------------------------
+
+    def _remember(self, results: Mapping[str, LiveRobots]) -> None:
+        for origin, live in results.items():
+            entry: Snapshot | _Missing
+            if live.refused is not None:
+                self.refused += 1
+                entry = _Missing(live.refused)
+            else:
+                if live.from_cache:
+                    self.from_cache += 1
+                else:
+                    self.fetched += 1
+                entry = _snapshot(origin, live)
+            self._known[origin] = entry
+            self._known.move_to_end(origin)
+        while len(self._known) > self.memory:
+            self._known.popitem(last=False)
+
+
+def _snapshot(origin: str, live: LiveRobots) -> Snapshot:
+    where = "cache" if live.from_cache else "live fetch"
+    notes = [f"from the {where}"]
+    if live.redirects:
+        notes.append(f"{live.redirects} redirect(s) to {live.final_url}")
+    return Snapshot(
+        origin=origin,
+        url=f"{origin}/robots.txt",
+        fetched=live.fetched,
+        status=live.status,
+        robots=live.robots,
+        source=live.final_url or f"{origin}/robots.txt",
+        redirects=live.redirects,
+        note="; ".join(notes),
+    )

@@ -25,3 +25,18 @@ def test_package_is_typed() -> None:
     from importlib.resources import files
 
     assert files("reciprocity").joinpath("py.typed").is_file()
+
+
+def test_fetcher_all_is_complete() -> None:
+    from reciprocity import fetcher
+
+    exported = list(fetcher.__all__)
+    assert len(exported) == len(set(exported))
+    for name in exported:
+        assert hasattr(fetcher, name), name
+    public = {
+        name
+        for name, value in vars(fetcher).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public - {"annotations"} - set(exported) == set()

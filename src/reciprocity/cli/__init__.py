@@ -49,6 +49,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("robots", "reciprocity.cli.robots_cmd"),
     ("audit", "reciprocity.cli.audit_cmd"),
     ("explain", "reciprocity.cli.explain_cmd"),
+    ("check", "reciprocity.cli.check_cmd"),
     ("openness", "reciprocity.cli.openness_cmd"),
 )
 

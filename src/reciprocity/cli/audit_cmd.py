@@ -8,13 +8,16 @@ import logging
 import sys
 
 from reciprocity.cli import EXIT_OK, EXIT_PARTIAL
+from reciprocity.cli._fetch_options import add_fetch_arguments, cache_path, fetcher_options
 from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.decide import RobotsSource
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import ColumnNames, read_documents
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.corpus.summary import render_summary, summarise
 from reciprocity.corpus.writers import write_kept
 from reciprocity.errors import UsageError
+from reciprocity.sources.online import OnlineRobots, fetch_live
 from reciprocity.sources.snapshots import load_snapshots
 
 HELP = "Audit a corpus (WARC, JSONL, Parquet, HF dataset): keep or drop each document, with why."
@@ -67,7 +70,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write the kept documents into RUN_DIR/kept, in each input's own format",
     )
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="fetch the robots.txt of hosts the snapshots miss (through the cache)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    add_fetch_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,7 +107,19 @@ def run(args: argparse.Namespace) -> int:
     if args.html_column:
         columns_kwargs["html"] = (args.html_column,)
     columns = ColumnNames(**columns_kwargs)  # type: ignore[arg-type]
-    robots = load_snapshots(snapshots) if snapshots else None
+    snapshot_source = load_snapshots(snapshots) if snapshots else None
+    robots: RobotsSource | None = snapshot_source
+    if args.online:
+        path = cache_path(args)
+        options = fetcher_options(args)
+        # A partial of a module-level function pickles, so worker processes can fetch too.
+        fetch = functools.partial(fetch_live, cache=path, **options)
+        describe = {
+            "cache": str(path) if path is not None else None,
+            **{k: v for k, v in options.items() if k != "user_agent"},
+            "user_agent": options.get("user_agent", "default"),
+        }
+        robots = OnlineRobots(snapshot_source, fetch, describe=describe)
     if not args.quiet and not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")
 

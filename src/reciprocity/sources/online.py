@@ -23,13 +23,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from reciprocity.corpus.policy import AsOf
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.sources.snapshots import Choice, RobotsSnapshots, Snapshot, origin_of
 
-__all__ = ["LiveRobots", "OnlineRobots", "RobotsFetcher"]
+__all__ = ["LiveRobots", "OnlineRobots", "RobotsFetcher", "fetch_live"]
 
 
 class LiveRobots(Protocol):
@@ -48,6 +49,7 @@ class LiveRobots(Protocol):
     @property
     def refused(self) -> str | None:
         """Why the fetcher refused or could not address the host (no robots.txt then)."""
+
     @property
     def from_cache(self) -> bool: ...
 
@@ -186,3 +188,47 @@ def _snapshot(origin: str, live: LiveRobots) -> Snapshot:
         redirects=live.redirects,
         note="; ".join(notes),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Live:
+    """A :class:`reciprocity.fetcher.RobotsFetch` as :class:`LiveRobots`."""
+
+    robots: RobotsTxt
+    fetched: datetime
+    status: int | None
+    final_url: str | None
+    redirects: int
+    refused: str | None
+    from_cache: bool
+
+
+def fetch_live(
+    origins: Sequence[str], *, cache: str | Path | None, **options: Any
+) -> dict[str, LiveRobots]:
+    """The robots.txt of ``origins`` from the live fetcher, through ``cache`` (a SQLite path).
+
+    A target the guard refused, or a name that does not resolve, has no robots.txt (``refused``
+    says why): the host is unavailable, as if no snapshot held it. ``options`` go to
+    :class:`reciprocity.fetcher.Fetcher`.
+    """
+    # Imported here: httpx and the fetcher are needed only by runs that fetch.
+    from reciprocity.fetcher import ErrorKind, fetch_robots  # noqa: PLC0415
+
+    results = fetch_robots(origins, cache=cache, **options)
+    found: dict[str, LiveRobots] = {}
+    for origin, result in results.items():
+        error = result.error
+        refused = None
+        if error is ErrorKind.REFUSED or error is ErrorKind.DNS:
+            refused = f"{error.value}: {result.record.detail}"
+        found[origin] = _Live(
+            result.robots,
+            result.fetched,
+            result.status,
+            result.final_url,
+            result.redirects,
+            refused,
+            result.from_cache,
+        )
+    return found

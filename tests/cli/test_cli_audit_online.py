@@ -1,0 +1,149 @@
+"""`reciprocity audit --online`: hosts missing from the snapshots are fetched from servers on
+127.0.0.1 through the cache; hosts in the snapshots never are."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from reciprocity.cli import EXIT_OK, main
+from reciprocity.sources.snapshots import SnapshotEntry, write_snapshot_warc
+
+CRAWLED = datetime(2026, 6, 1, tzinfo=timezone.utc)
+PAGE = b"<html><head><title>t</title></head><body>text</body></html>"
+
+
+class Server:
+    """Serves one robots.txt body (or status) and counts requests."""
+
+    def __init__(self, status: int, robots: bytes) -> None:
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                found = self.path == "/robots.txt"
+                self.send_response(status if found else 404)
+                self.send_header("Content-Type", "text/plain")
+                body = robots if found else b""
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def servers() -> Iterator[dict[str, Server]]:
+    found = {
+        "blocked": Server(200, b"User-agent: CCBot\nDisallow: /\n"),
+        "open": Server(200, b"User-agent: *\nAllow: /\n"),
+        "missing": Server(404, b""),
+        "failing": Server(503, b""),
+    }
+    yield found
+    for server in found.values():
+        server.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _corpus(tmp_path: Path, origins: dict[str, str]) -> tuple[Path, Path]:
+    documents = [
+        (f"{origin}/page/{n}.html", CRAWLED, 200, [("Content-Type", "text/html")], PAGE)
+        for origin in origins.values()
+        for n in range(3)
+    ]
+    corpus, robots = tmp_path / "corpus.warc.gz", tmp_path / "robots.warc.gz"
+    write_snapshot_warc(corpus, documents)
+    # The snapshots know one host, which says "allow": the live server would say otherwise.
+    snapshot: SnapshotEntry = (
+        f"{origins['snapshotted']}/robots.txt",
+        CRAWLED,
+        200,
+        [],
+        b"User-agent: *\nAllow: /\n",
+    )
+    write_snapshot_warc(robots, [snapshot])
+    return corpus, robots
+
+
+def test_online_fills_missing_hosts_through_the_cache(
+    servers: dict[str, Server], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    origins = {name: server.origin for name, server in servers.items()}
+    origins["down"] = f"http://127.0.0.1:{_closed_port()}"
+    snapshotted = Server(200, b"User-agent: *\nDisallow: /\n")
+    origins["snapshotted"] = snapshotted.origin
+    corpus, robots = _corpus(tmp_path, origins)
+    cache = tmp_path / "cache.sqlite3"
+    args = ["audit", str(corpus), "--robots", str(robots), "--online", "--allow-private"]
+    args += ["--cache", str(cache), "--timeout", "5", "--quiet"]
+    try:
+        assert main([*args, "--out", str(tmp_path / "run")]) == EXIT_OK
+        rows = pq.read_table(tmp_path / "run" / "decisions.parquet").to_pylist()
+        by_origin: dict[str, set[str]] = {}
+        for row in rows:
+            origin = row["url"].rsplit("/page/", 1)[0]
+            by_origin.setdefault(origin, set()).add(row["train_ai"])
+        assert by_origin[origins["blocked"]] == {"deny"}
+        assert by_origin[origins["open"]] == {"unknown"}
+        assert by_origin[origins["missing"]] == {"unknown"}  # 404: allow all
+        assert by_origin[origins["failing"]] == {"deny"}  # 503: complete disallow
+        assert by_origin[origins["down"]] == {"deny"}  # unreachable: complete disallow
+        assert by_origin[origins["snapshotted"]] == {"unknown"}  # the snapshot, not the server
+        assert snapshotted.requests == []
+        assert all(server.requests.count("/robots.txt") >= 1 for server in servers.values())
+        evidence = json.loads(rows[0]["evidence"])
+        assert evidence[0]["fetched"]
+        manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+        online = manifest["robots_source"]["online"]
+        assert online["hosts_fetched"] == 5
+        assert online["cache"] == str(cache)
+
+        # A second run within the TTL asks no server again: the cache answers.
+        before = {name: len(server.requests) for name, server in servers.items()}
+        assert main([*args, "--out", str(tmp_path / "again")]) == EXIT_OK
+        assert {name: len(server.requests) for name, server in servers.items()} == before
+        again = pq.read_table(tmp_path / "again" / "decisions.parquet").to_pylist()
+        assert [r["train_ai"] for r in again] == [r["train_ai"] for r in rows]
+        manifest = json.loads((tmp_path / "again" / "run.json").read_text())
+        assert manifest["robots_source"]["online"]["hosts_from_cache"] == 5
+    finally:
+        snapshotted.close()
+
+
+def test_online_refuses_private_hosts_by_default(
+    servers: dict[str, Server], tmp_path: Path
+) -> None:
+    origins = {"open": servers["open"].origin, "snapshotted": "https://snap.example"}
+    corpus, robots = _corpus(tmp_path, origins)
+    args = ["audit", str(corpus), "--robots", str(robots), "--online", "--no-cache", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "run")]) == EXIT_OK
+    rows = pq.read_table(tmp_path / "run" / "decisions.parquet").to_pylist()
+    states = {r["train_ai"] for r in rows if r["url"].startswith(origins["open"])}
+    assert states == {"unavailable"}  # refused: no robots.txt, fail closed
+    assert servers["open"].requests == []

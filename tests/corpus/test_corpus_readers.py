@@ -27,11 +27,11 @@ from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers import (
     MAX_INFLATE,
     ColumnNames,
-    _parse_date,
     _split_http,
     detect_format,
     read_documents,
 )
+from reciprocity.corpus.values import parse_date
 from reciprocity.errors import InputError, UsageError
 
 WARC = SHARED / "data" / "warc"
@@ -616,7 +616,7 @@ def test_gzip_bomb_is_bounded() -> None:
     ],
 )
 def test_dates(value: object, expected: datetime | None) -> None:
-    assert _parse_date(value) == expected
+    assert parse_date(value) == expected
 
 
 # -- JSON Lines -----------------------------------------------------------------------------

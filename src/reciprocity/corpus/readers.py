@@ -33,30 +33,37 @@ header block at :data:`MAX_HEADER` and a JSON line at :data:`MAX_LINE`.
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import contextlib
-import gzip
 import io
 import json
-import lzma
 import os
 import re
-import zlib
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from reciprocity._codings import dechunk, inflate
+from reciprocity.corpus.compression import CHUNK, compression_of, decompressing, head_of
 from reciprocity.corpus.document import Document
+from reciprocity.corpus.framing import (
+    ARC_HEADER,
+    MAX_HEADER,
+    arc_header,
+    arc_record_length,
+    content_failure,
+    inflate_member,
+    parse_warc_head,
+    per_record_gzip,
+    warc_record_length,
+)
+from reciprocity.corpus.values import header_text, is_web, parse_date, unwrap_uri
 from reciprocity.errors import InputError, UsageError
 
 __all__ = [
@@ -78,24 +85,12 @@ MAX_PAYLOAD = 32 << 20
 the head of its HTML, so a larger capture is kept cut, not refused."""
 MAX_INFLATE = 8 << 20
 """Bytes a ``Content-Encoding: gzip/deflate`` body may inflate to (a gzip bomb stops there)."""
-MAX_HEADER = 64 << 10
-"""Bytes of a WARC or HTTP header block; more is not a header but damage."""
 MAX_LINE = 64 << 20
 """Bytes of one JSON line; a longer line becomes an error document."""
 
-_CHUNK = 64 << 10
-_PIECE = 16 << 10
-_SMALL_PIECE = 256
-_ZSTD_PIECE = 1 << 10  # zstd inflates up to ~43690:1 (RLE blocks): 1 KiB in, under 44 MiB out
 _SCAN_BLOCK = 1 << 20
 _BATCH_ROWS = 256  # Parquet/Arrow rows turned into Python objects at a time
 _GZIP_MAGIC = b"\x1f\x8b\x08"  # with the deflate method byte: fewer false hits when resyncing
-_COMPRESSIONS = (
-    (b"\x1f\x8b", "gzip"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-    (b"BZh", "bz2"),
-    (b"\xfd7zXZ\x00", "xz"),
-)
 _SUFFIX_FORMATS = {
     ".warc": "warc",
     ".arc": "arc",
@@ -111,15 +106,7 @@ _DATASET_METADATA = frozenset(
     {"dataset_info.json", "dataset_infos.json", "state.json", "dataset_dict.json"}
 )
 _WARC_VERSION = re.compile(rb"WARC/\d+\.\d+\r?\n")
-# An ARC v1/v2 record header: URL, IP, 14-digit date, …, length (the last field).
-_ARC_HEADER = re.compile(rb"(\S+) (\S+) (\d{12,14}) (\S*)(?: \S*)* (\d+)")
 _HEX = re.compile(rb"[0-9A-Fa-f]+")
-_ISO_DATE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?"
-)
-_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +148,7 @@ def detect_format(path: str | Path) -> str:
         return "dataset"
     if not target.is_file():
         raise InputError("no such file or folder", path=target)
-    by_content = _sniff(_head_of(target))
+    by_content = _sniff(head_of(target))
     if by_content is not None:
         return by_content
     by_name = _format_by_name(target)
@@ -250,7 +237,7 @@ def _read_folder(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> 
     for file in _dataset_files(path):
         # source names the data file itself, so that (source, offset) finds the row again.
         name = str(base / file.relative_to(path))
-        kind = _sniff(_head_of(file)) or _format_by_name(file)
+        kind = _sniff(head_of(file)) or _format_by_name(file)
         if kind is None or kind == "dataset":
             continue
         yield from _read(file, name, kind, columns, skip)
@@ -298,103 +285,6 @@ def _json_file(path: Path) -> dict[str, Any]:
 # -- Format detection -----------------------------------------------------------------------
 
 
-def _compression(head: bytes) -> str | None:
-    for magic, name in _COMPRESSIONS:
-        if head.startswith(magic):
-            return name
-    return None
-
-
-def _decompressing(raw: IO[bytes], kind: str | None) -> IO[bytes]:
-    """A reader of the decompressed bytes of ``raw`` (``raw`` itself when not compressed)."""
-    if kind == "gzip":
-        return cast("IO[bytes]", gzip.GzipFile(fileobj=raw, mode="rb"))
-    if kind == "zstd":
-        return io.BufferedReader(_ZstdReader(raw))
-    if kind == "bz2":
-        return cast("IO[bytes]", bz2.BZ2File(raw))
-    if kind == "xz":
-        return cast("IO[bytes]", lzma.LZMAFile(raw))
-    return raw
-
-
-class _ZstdReader(io.RawIOBase):
-    """Decompressed bytes of a zstd stream of one or more frames.
-
-    ``zstandard``'s own stream reader ends quietly when the input stops inside a frame; a cut
-    file must be noticed (it ends the reading with an error document), so the frames are
-    decoded here, in small input pieces that bound what one call can inflate to.
-    """
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        super().__init__()
-        self._raw = raw
-        self._inflater = self._frame()
-        self._input = b""
-        self._output = b""
-        self._cursor = 0  # into _output: slicing forward, never deleting the front (quadratic)
-        self._in_frame = False
-        self._position = 0
-
-    @staticmethod
-    def _frame() -> Any:
-        # One frame per decoder, said explicitly (the library means to change the default), so
-        # that the end of each frame is seen and an input cut inside one is noticed.
-        return zstandard.ZstdDecompressor().decompressobj(read_across_frames=False)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True  # forward only, which is all FastWARC and line reading ask for
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        target = offset + (self._position if whence == io.SEEK_CUR else 0)
-        if whence == io.SEEK_END or target < self._position:
-            raise io.UnsupportedOperation("a zstd stream cannot seek backwards")
-        while self._position < target and self.read(min(_CHUNK, target - self._position)):
-            pass
-        return self._position
-
-    def readinto(self, buffer: Any) -> int:
-        target = memoryview(buffer).cast("B")
-        while self._cursor >= len(self._output):
-            if not self._input:
-                self._input = self._raw.read(_CHUNK)
-                if not self._input:
-                    if self._in_frame:
-                        raise EOFError("zstd stream ends inside a frame (truncated)")
-                    return 0
-            piece, self._input = self._input[:_ZSTD_PIECE], self._input[_ZSTD_PIECE:]
-            self._output, self._cursor = self._inflater.decompress(piece), 0
-            self._in_frame = True
-            if self._inflater.eof:
-                # The next frame (if any) starts with the bytes this one did not use.
-                self._input = self._inflater.unused_data + self._input
-                self._inflater = self._frame()
-                self._in_frame = False
-        count = min(len(target), len(self._output) - self._cursor)
-        target[:count] = self._output[self._cursor : self._cursor + count]
-        self._cursor += count
-        self._position += count
-        return count
-
-
-def _head_of(path: Path, size: int = 512) -> bytes:
-    """The first bytes of a file's content, decompressed when it is compressed."""
-    try:
-        with path.open("rb") as raw:
-            head = raw.read(8)
-            kind = _compression(head)
-            raw.seek(0)
-            if kind is None:
-                return raw.read(size)
-            with _decompressing(raw, kind) as stream:
-                return stream.read(size)
-    except Exception:  # a corrupt stream tells nothing; the name decides then
-        return b""
-
-
 def _sniff(head: bytes) -> str | None:
     if head.startswith(b"PAR1"):
         return "parquet"
@@ -404,7 +294,7 @@ def _sniff(head: bytes) -> str | None:
     if text.startswith(b"WARC/"):
         return "warc"
     first_line = text.split(b"\n", 1)[0].rstrip(b"\r")
-    if text.startswith(b"filedesc://") or _ARC_HEADER.fullmatch(first_line):
+    if text.startswith(b"filedesc://") or ARC_HEADER.fullmatch(first_line):
         return "arc"
     if text[:1] in (b"{", b"["):
         return "jsonl"
@@ -419,96 +309,6 @@ def _format_by_name(path: Path) -> str | None:
 
 
 # -- Shared text helpers --------------------------------------------------------------------
-
-
-def _text(raw: bytes) -> str:
-    # HTTP header values are mostly ASCII; UTF-8 is what servers send beyond it today, and
-    # Latin-1 (the historic reading) decodes anything else without loss.
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _unwrap_uri(value: str | None) -> str:
-    """A WARC-Target-URI without the ``<...>`` wget puts around it (WARC 1.1 writes it bare)."""
-    text = (value or "").strip()
-    if len(text) >= 2 and text[0] == "<" and text[-1] == ">":
-        text = text[1:-1].strip()
-    return text
-
-
-def _is_web(url: str) -> bool:
-    return url[:8].lower().startswith(("http://", "https://"))
-
-
-def _parse_date(value: object) -> datetime | None:
-    """An aware datetime from the date forms corpora use; ``None`` when it is not a date."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return _from_epoch(float(value))
-    if isinstance(value, bytes):
-        value = _text(value)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        return _parse_date_text(text)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _parse_date_text(text: str) -> datetime | None:
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day, hour, minute, second, fraction, zone = match.groups()
-        micro = int((fraction or "0")[:6].ljust(6, "0"))
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            micro,
-            tzinfo=_zone(zone),
-        )
-    if match := _COMPACT_DATE.fullmatch(text):
-        # 14-digit WARC/ARC/CDX stamps (also 8 and 12 digits), always UTC.
-        year, month, day, hour, minute, second = (int(p) if p else 0 for p in match.groups())
-        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
-    if re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return _from_epoch(float(text))
-    if "," in text or text[:3].isalpha():
-        when = parsedate_to_datetime(text)  # RFC 9110 HTTP-date and its obsolete forms
-        return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
-    return None
-
-
-def _zone(text: str | None) -> timezone:
-    if text is None or text in ("Z", "z", "UTC"):
-        return timezone.utc  # WARC dates are UTC; naive dates in datasets are taken as UTC too
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def _from_epoch(seconds: float) -> datetime | None:
-    # Datasets store POSIX time in s, ms, µs or ns; no capture is dated after the year 5000, so
-    # the magnitude tells the unit.
-    for _ in range(3):
-        if abs(seconds) < 1e11:
-            break
-        seconds /= 1000
-    try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return None
 
 
 # -- HTTP messages --------------------------------------------------------------------------
@@ -550,7 +350,7 @@ def _parse_header_block(head: bytes) -> tuple[int | None, tuple[tuple[str, str],
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         return _parse_header_bytes(head)
-    # The whole block is UTF-8, so each piece is (what _text would give, one decode instead of
+    # The whole block is UTF-8, so each piece is (what header_text would give, one decode instead of
     # one per name and value).
     lines = [line.rstrip("\r") for line in text.split("\n")]
     status: int | None = None
@@ -584,11 +384,11 @@ def _parse_header_bytes(head: bytes) -> tuple[int | None, tuple[tuple[str, str],
         if line[:1] in (b" ", b"\t") and pairs:
             # obs-fold (RFC 9110 §5.5): a continuation of the previous field's value.
             folded_name, folded = pairs[-1]
-            pairs[-1] = (folded_name, f"{folded} {_text(line.strip())}".strip())
+            pairs[-1] = (folded_name, f"{folded} {header_text(line.strip())}".strip())
             continue
         name, colon, value = line.partition(b":")
         if colon and name.strip():
-            pairs.append((_text(name.strip()), _text(value.strip())))
+            pairs.append((header_text(name.strip()), header_text(value.strip())))
     return status, tuple(pairs)
 
 
@@ -644,24 +444,13 @@ class _Stop:
     failure: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Member:
-    """What inflating one gzip member found."""
-
-    status: str  # ok | longer (stopped early, as asked) | truncated | corrupt | not-gzip | eof
-    end: int | None
-    head: bytes
-    size: int
-    message: str = ""
-
-
 def _read_warc(path: Path, source: str) -> Iterator[Document]:
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        kind = _compression(fh.read(8))
+        kind = compression_of(fh.read(8))
         if kind is None:
             yield from _warc_framed(fh, source, size, gzipped=False)
-        elif kind == "gzip" and _per_record_gzip(fh, _warc_record_length):
+        elif kind == "gzip" and per_record_gzip(fh, warc_record_length):
             yield from _warc_framed(fh, source, size, gzipped=True)
         else:
             yield from _warc_stream(fh, source, kind)
@@ -710,7 +499,7 @@ def _warc_stream(fh: IO[bytes], source: str, kind: str) -> Iterator[Document]:
     """Records of a single-stream compressed WARC: offsets are in the decompressed stream, and
     damage ends the reading (a deflate or zstd stream cannot be re-entered in the middle)."""
     fh.seek(0)
-    stream = _decompressing(fh, kind)
+    stream = decompressing(fh, kind)
     for record in _fastwarc(stream):
         if isinstance(record, BaseException):
             try:
@@ -739,19 +528,9 @@ def _fastwarc(stream: IO[bytes]) -> Iterator[WarcRecord | BaseException]:
     try:
         yield from ArchiveIterator(stream, parse_http=False)
     except BaseException as exc:
-        if not _content_failure(exc):
+        if not content_failure(exc):
             raise
         yield exc
-
-
-def _content_failure(exc: BaseException) -> bool:
-    """Whether an exception out of a third-party decoder is about the bytes it was given.
-
-    FastWARC reports bad bytes as ``OSError`` and friends, but a Rust panic surfaces as
-    ``PanicException``, a ``BaseException``: that too is about content. Interrupts, exits and
-    generator shutdown are not.
-    """
-    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _describe(exc: BaseException) -> str:
@@ -775,11 +554,11 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
         return _error(source, offset, "WARC record header is incomplete (no WARC-Type)"), False
     if record.record_type not in (WarcRecordType.response, WarcRecordType.resource):
         return None
-    url = _unwrap_uri(fields.get("warc-target-uri"))
-    if not _is_web(url):
+    url = unwrap_uri(fields.get("warc-target-uri"))
+    if not is_web(url):
         return None  # dns:, metadata://, filedesc: … describe the crawl, not a document
     record_id = fields.get("warc-record-id")
-    when = _parse_date(fields.get("warc-date"))
+    when = parse_date(fields.get("warc-date"))
     declared = record.content_length
     known: dict[str, Any] = {"record_id": record_id, "url": url, "date": when, "length": declared}
     try:
@@ -792,7 +571,7 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
             block = record.reader.read(MAX_PAYLOAD)
             beyond = record.reader.consume() if len(block) >= MAX_PAYLOAD else 0
     except BaseException as exc:
-        if not _content_failure(exc):
+        if not content_failure(exc):
             raise
         return _error(
             source, offset, f"unreadable record at offset {offset}: {_describe(exc)}", **known
@@ -817,7 +596,7 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
         return _error(source, offset, f"{http.error} at offset {offset}", **known), False
     if when is None:
         # ClueWeb09 dates every record "2008-10-294T…"; the server's Date is then the best clue.
-        when = _parse_date(_header(http.headers, "date"))
+        when = parse_date(_header(http.headers, "date"))
     return Document(
         source=source,
         offset=offset,
@@ -832,39 +611,16 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
     ), False
 
 
-def _parse_warc_head(head: bytes) -> tuple[dict[str, str], int | None]:
-    """Fields of a WARC header (lower-cased names, first wins) and its length with the blank line
-    (``None`` when the header does not end within ``head``)."""
-    if not head.startswith(b"WARC/"):
-        return {}, None
-    ends = [(i, len(sep)) for sep in (b"\r\n\r\n", b"\n\n") if (i := head.find(sep)) != -1]
-    cut, width = min(ends) if ends else (len(head), 0)
-    fields: dict[str, str] = {}
-    for line in head[:cut].split(b"\n")[1:]:
-        name, colon, value = line.rstrip(b"\r").partition(b":")
-        if colon:
-            fields.setdefault(_text(name.strip()).lower(), _text(value.strip()))
-    return fields, (cut + width if ends else None)
-
-
-def _warc_record_length(head: bytes) -> int | None:
-    fields, header_length = _parse_warc_head(head)
-    length = fields.get("content-length", "")
-    if header_length is None or not length.isdigit():
-        return None
-    return header_length + int(length)
-
-
 def _known_from_head(head: bytes) -> tuple[dict[str, Any], str]:
     """What a damaged record's header still tells: document fields, and a note for the error."""
-    fields, _ = _parse_warc_head(head)
+    fields, _ = parse_warc_head(head)
     if not fields:
         return {}, ""
     kind = fields.get("warc-type", "")
     known: dict[str, Any] = {
         "record_id": fields.get("warc-record-id"),
-        "url": _unwrap_uri(fields.get("warc-target-uri")),
-        "date": _parse_date(fields.get("warc-date")),
+        "url": unwrap_uri(fields.get("warc-target-uri")),
+        "date": parse_date(fields.get("warc-date")),
     }
     length = fields.get("content-length", "")
     if length.isdigit():
@@ -872,68 +628,9 @@ def _known_from_head(head: bytes) -> tuple[dict[str, Any], str]:
     return known, f" ({kind} record)" if kind else ""
 
 
-def _inflate_member(
-    fh: IO[bytes],
-    start: int,
-    *,
-    keep: int = MAX_HEADER,
-    stop_after: int | None = None,
-    piece: int = _PIECE,
-) -> _Member:
-    """Inflate the gzip member at ``start`` without holding more than ``keep`` output bytes."""
-    fh.seek(start)
-    inflater = zlib.decompressobj(31)
-    head = bytearray()
-    size = 0
-    base = start  # file offset of the chunk being inflated
-    while True:
-        chunk = fh.read(_CHUNK)
-        if not chunk:
-            return _Member("truncated" if base > start else "eof", None, bytes(head), size)
-        if base == start and not chunk.startswith(b"\x1f\x8b"):
-            return _Member("not-gzip", None, b"", 0)
-        for piece_at in range(0, len(chunk), piece):
-            data = chunk[piece_at : piece_at + piece]
-            while True:
-                try:
-                    out = inflater.decompress(data, _CHUNK)
-                except zlib.error as exc:
-                    if piece > _SMALL_PIECE:
-                        # zlib drops the output of a failing call: inflate again in small
-                        # pieces, so that a damaged member still gives the header it starts
-                        # with (record id, URL) to its error document.
-                        return _inflate_member(
-                            fh, start, keep=keep, stop_after=stop_after, piece=_SMALL_PIECE
-                        )
-                    return _Member("corrupt", None, bytes(head), size, str(exc))
-                if len(head) < keep:
-                    head += out[: keep - len(head)]
-                size += len(out)
-                if inflater.eof:
-                    end = base + min(piece_at + piece, len(chunk)) - len(inflater.unused_data)
-                    return _Member("ok", end, bytes(head), size)
-                if stop_after is not None and size >= stop_after:
-                    return _Member("longer", None, bytes(head), size)
-                data = inflater.unconsumed_tail
-                if not data and len(out) < _CHUNK:
-                    break  # this piece is used up and no output is pending
-        base += len(chunk)
-
-
-def _per_record_gzip(fh: IO[bytes], record_length: Callable[[bytes], int | None]) -> bool:
-    """Whether the first gzip member holds just the first record (as per-record files do), so
-    that member offsets address records and damage can be skipped member by member."""
-    first = _inflate_member(fh, 0, stop_after=MAX_HEADER)
-    length = record_length(first.head)
-    if length is None:
-        return True  # unreadable start: the per-record path is the one that can recover
-    whole = _inflate_member(fh, 0, keep=0, stop_after=length + 64)
-    return whole.status != "longer"
-
-
 def _gzip_starts(fh: IO[bytes], at: int, accept: Callable[[bytes], bool]) -> bool:
     # Enough output for an ARC header line (a URL can be long); a WARC needs its first line only.
-    member = _inflate_member(fh, at, keep=2048, stop_after=2048)
+    member = inflate_member(fh, at, keep=2048, stop_after=2048)
     return member.status in ("ok", "longer") and accept(member.head)
 
 
@@ -971,7 +668,7 @@ def _recover_gzip(
     if last is None:
         at = pos
     else:
-        member = _inflate_member(fh, last.offset)
+        member = inflate_member(fh, last.offset)
         if member.status == "ok" and member.end is not None:
             if _only_padding(fh, member.end):
                 return None  # the clean end of the file
@@ -989,7 +686,7 @@ def _is_warc_head(head: bytes) -> bool:
 
 
 def _gzip_damage(fh: IO[bytes], source: str, at: int, failure: str | None) -> Document:
-    member = _inflate_member(fh, at)
+    member = inflate_member(fh, at)
     known, note = _known_from_head(member.head)
     if member.status == "not-gzip":
         message = f"bytes at offset {at} are not a gzip member (garbage between records)"
@@ -1015,7 +712,7 @@ def _recover_plain(
     else:
         fh.seek(last.offset)
         head = fh.read(MAX_HEADER)
-        length = _warc_record_length(head)
+        length = warc_record_length(head)
         if length is None:
             at = last.offset
             message = f"file ends inside the WARC header at offset {at}"
@@ -1046,7 +743,7 @@ def _recover_plain(
 
 def _skip_blank(fh: IO[bytes], at: int) -> int:
     fh.seek(at)
-    while block := fh.read(_CHUNK):
+    while block := fh.read(CHUNK):
         rest = block.lstrip(b"\r\n\t \x00")
         if rest:
             return at + len(block) - len(rest)
@@ -1069,32 +766,16 @@ def _plain_starts(fh: IO[bytes], at: int) -> bool:
 def _read_arc(path: Path, source: str) -> Iterator[Document]:
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        kind = _compression(fh.read(8))
+        kind = compression_of(fh.read(8))
         fh.seek(0)
-        if kind == "gzip" and _per_record_gzip(fh, _arc_record_length):
+        if kind == "gzip" and per_record_gzip(fh, arc_record_length):
             yield from _arc_members(fh, source, size)
         elif kind is None:
             yield from _arc_records(fh, source)
         else:
             fh.seek(0)  # the per-record check above moved it
-            with _decompressing(fh, kind) as stream:
+            with decompressing(fh, kind) as stream:
                 yield from _arc_records(stream, source)
-
-
-def _arc_header(line: bytes) -> tuple[str, datetime | None, str, int] | None:
-    """(url, date, content type, length) of an ARC v1/v2 record header line."""
-    match = _ARC_HEADER.fullmatch(line.rstrip(b"\r\n"))
-    if match is None:
-        return None
-    url, _ip, stamp, content_type, length = match.groups()
-    return _text(url), _parse_date(stamp.decode()), _text(content_type), int(length)
-
-
-def _arc_record_length(head: bytes) -> int | None:
-    text = head.lstrip(b"\n")
-    eol = text.find(b"\n")
-    header = _arc_header(text[:eol]) if eol != -1 else None
-    return None if header is None else (len(head) - len(text)) + eol + 1 + header[3]
 
 
 def _arc_document(
@@ -1105,7 +786,7 @@ def _arc_document(
     got: int,
 ) -> Document | None:
     url, when, content_type, length = header
-    if not _is_web(url):
+    if not is_web(url):
         return None  # the filedesc:// version block, dns: lookups
     if got < length:
         message = f"truncated ARC record at offset {offset}: {got} of {length} bytes"
@@ -1169,7 +850,7 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
             return
         if not line.strip():
             continue
-        header = _arc_header(line)
+        header = arc_header(line)
         if header is None:
             if lost is None:
                 lost = at
@@ -1202,7 +883,7 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
 
 def _discard(stream: IO[bytes], count: int) -> int:
     done = 0
-    while done < count and (block := stream.read(min(_CHUNK, count - done))):
+    while done < count and (block := stream.read(min(CHUNK, count - done))):
         done += len(block)
     return done
 
@@ -1211,14 +892,14 @@ def _arc_members(fh: IO[bytes], source: str, size: int) -> Iterator[Document]:
     """Records of a per-record gzip ARC, member by member, skipping damaged members."""
     pos = 0
     while pos < size:
-        member = _inflate_member(fh, pos, keep=MAX_PAYLOAD + MAX_HEADER)
+        member = inflate_member(fh, pos, keep=MAX_PAYLOAD + MAX_HEADER)
         if member.status == "ok" and member.end is not None:
             yield from _arc_records(io.BytesIO(member.head), source, base=pos)
             if _only_padding(fh, member.end):
                 return
             pos = member.end
             continue
-        header = _arc_header(member.head.lstrip(b"\n").split(b"\n", 1)[0])
+        header = arc_header(member.head.lstrip(b"\n").split(b"\n", 1)[0])
         known = {} if header is None else {"url": header[0], "date": header[1]}
         if member.status == "not-gzip":
             message = f"bytes at offset {pos} are not a gzip member (garbage between records)"
@@ -1236,7 +917,7 @@ def _arc_members(fh: IO[bytes], source: str, size: int) -> Iterator[Document]:
 def _is_arc_head(head: bytes) -> bool:
     text = head.lstrip(b"\n")
     return text.startswith(b"filedesc://") or bool(
-        _ARC_HEADER.match(text.split(b"\n", 1)[0].rstrip(b"\r"))
+        ARC_HEADER.match(text.split(b"\n", 1)[0].rstrip(b"\r"))
     )
 
 
@@ -1262,7 +943,7 @@ def _as_headers(value: Any) -> tuple[int | None, tuple[tuple[str, str], ...]]:
     if value is None:
         return None, ()
     if isinstance(value, bytes):
-        value = _text(value)
+        value = header_text(value)
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("{"):
@@ -1296,7 +977,7 @@ def _as_headers(value: Any) -> tuple[int | None, tuple[tuple[str, str], ...]]:
 
 
 def _cell_text(value: Any) -> str:
-    return _text(value) if isinstance(value, bytes) else _clean(str(value))
+    return header_text(value) if isinstance(value, bytes) else _clean(str(value))
 
 
 def _clean(text: str) -> str:
@@ -1313,10 +994,10 @@ def _row_document(
     row: Mapping[str, Any], source: str, offset: int, columns: ColumnNames
 ) -> Document:
     raw_url = _lookup(row, columns.url)
-    url = _text(raw_url) if isinstance(raw_url, bytes) else raw_url
+    url = header_text(raw_url) if isinstance(raw_url, bytes) else raw_url
     raw_id = _lookup(row, columns.id)
     record_id = None if raw_id is None or raw_id == "" else _cell_text(raw_id)
-    when = _parse_date(_lookup(row, columns.date))
+    when = parse_date(_lookup(row, columns.date))
     if not isinstance(url, str) or not url.strip():
         what = "no" if url is None or url == "" else f"a {type(url).__name__} as"
         return _error(
@@ -1352,10 +1033,10 @@ def _row_document(
 
 def _read_json(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
     with path.open("rb") as raw:
-        kind = _compression(raw.read(8))
+        kind = compression_of(raw.read(8))
         raw.seek(0)
-        is_array = _head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
-        with _decompressing(raw, kind) as stream:
+        is_array = head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+        with decompressing(raw, kind) as stream:
             if is_array:
                 yield from _json_array(stream, source, columns, kind)
             else:
@@ -1426,7 +1107,7 @@ def _json_array(
             return False
         buffer = buffer[at:]
         at = 0
-        block = stream.read(max(wanted, _CHUNK))
+        block = stream.read(max(wanted, CHUNK))
         done = not block
         buffer += text_of.decode(block, final=done)
         return True

@@ -45,25 +45,22 @@ from fastwarc.warc import ArchiveIterator, WarcRecord
 # The framing helpers are the reader's own on purpose: an offset in decisions.parquet means
 # what the reader meant by it only if both sides tell per-record from single-stream gzip, and
 # measure records, the same way.
-from reciprocity.corpus.readers import (
+from reciprocity.corpus.compression import compression_of, decompressing, head_of
+from reciprocity.corpus.framing import (
     MAX_HEADER,
-    MAX_LINE,
-    _arc_record_length,
-    _compression,
-    _content_failure,
-    _decompressing,
-    _head_of,
-    _inflate_member,
-    _parse_warc_head,
-    _per_record_gzip,
-    _warc_record_length,
-    detect_format,
+    arc_record_length,
+    content_failure,
+    inflate_member,
+    parse_warc_head,
+    per_record_gzip,
+    warc_record_length,
 )
+from reciprocity.corpus.readers import MAX_LINE, detect_format
 from reciprocity.errors import InputError, UsageError
 
 __all__ = ["KeptFile", "KeptSummary", "write_kept"]
 
-_CHUNK = 64 << 10
+CHUNK = 64 << 10
 _BATCH_ROWS = 256
 _HASH_DIGITS = 8
 _COMPANIONS = frozenset({"request", "metadata", "conversion"})
@@ -269,12 +266,12 @@ def _record_compressor(kind: str) -> _Compressor:
 def _layout(fh: IO[bytes], kind_of_file: str) -> tuple[str, str | None]:
     """``("plain", None)``, ``("members", "gzip")`` or ``("stream", compression)``, decided as
     the reader decides it."""
-    compression = _compression(fh.read(8))
+    compression = compression_of(fh.read(8))
     fh.seek(0)
     if compression is None:
         return "plain", None
-    measure = _warc_record_length if kind_of_file == "warc" else _arc_record_length
-    if compression == "gzip" and _per_record_gzip(fh, measure):
+    measure = warc_record_length if kind_of_file == "warc" else arc_record_length
+    if compression == "gzip" and per_record_gzip(fh, measure):
         return "members", compression
     return "stream", compression
 
@@ -293,7 +290,7 @@ def _write_archive(
             if layout == "members":
                 _copy_members(fh, path=path, kind=kind, offsets=sorted(wanted), kept=kept, out=out)
             else:
-                stream = fh if compression is None else _decompressing(fh, compression)
+                stream = fh if compression is None else decompressing(fh, compression)
                 sink = None if compression is None else compression
                 _copy_framed(
                     _Forward(stream, path),
@@ -322,7 +319,7 @@ def _warc_heads(
     """
     if layout == "stream" and compression is not None:
         fh.seek(0)
-        stream = _decompressing(fh, compression)
+        stream = decompressing(fh, compression)
         for record in _records(stream):
             yield record.stream_pos, record.headers.to_tuples()
         return
@@ -345,7 +342,7 @@ def _records(stream: IO[bytes]) -> Iterator[WarcRecord]:
     try:
         yield from ArchiveIterator(stream, parse_http=False)
     except BaseException as exc:
-        if not _content_failure(exc):
+        if not content_failure(exc):
             raise
 
 
@@ -387,10 +384,10 @@ def _warc_companions(
 def _arc_filedesc(fh: IO[bytes], layout: str, compression: str | None) -> set[int]:
     """The offset of the ARC's ``filedesc://`` version block, when it starts the file."""
     if layout == "members":
-        head = _inflate_member(fh, 0).head
+        head = inflate_member(fh, 0).head
         return {0} if head.lstrip(b"\n").startswith(b"filedesc://") else set()
     fh.seek(0)
-    stream = fh if compression is None else _decompressing(fh, compression)
+    stream = fh if compression is None else decompressing(fh, compression)
     head = stream.read(MAX_HEADER)
     at = 0
     # The reader skips blank lines before a header line; the record starts after them.
@@ -408,11 +405,11 @@ def _check_head(
 ) -> int:
     """The record length the header at ``offset`` declares, after checking that a kept record
     is still the one the audit saw."""
-    length = _warc_record_length(head) if kind == "warc" else _arc_record_length(head)
+    length = warc_record_length(head) if kind == "warc" else arc_record_length(head)
     if length is None:
         raise _changed(path, offset, f"no {kind.upper()} record here")
     if offset in kept and kind == "warc":
-        fields, _ = _parse_warc_head(head)
+        fields, _ = parse_warc_head(head)
         expected = kept[offset]
         if expected is not None and fields.get("warc-record-id") != expected:
             raise _changed(path, offset, f"the record here is not {expected}")
@@ -430,7 +427,7 @@ def _copy_members(
 ) -> None:
     """Copy the gzip member of each record, as it is in the file."""
     for offset in offsets:
-        member = _inflate_member(fh, offset)
+        member = inflate_member(fh, offset)
         if member.status != "ok" or member.end is None:
             raise _changed(path, offset, "no readable gzip member here")
         head = member.head
@@ -440,7 +437,7 @@ def _copy_members(
         fh.seek(offset)
         remaining = member.end - offset
         while remaining > 0:
-            block = fh.read(min(_CHUNK, remaining))
+            block = fh.read(min(CHUNK, remaining))
             if not block:
                 raise _changed(path, offset, "file ends inside the gzip member")
             out.write(block)
@@ -459,7 +456,7 @@ class _Forward:
     def peek(self, size: int) -> bytes:
         while len(self._buffer) < size:
             try:
-                block = self._stream.read(max(_CHUNK, size - len(self._buffer)))
+                block = self._stream.read(max(CHUNK, size - len(self._buffer)))
             except Exception as exc:  # a damaged compressed stream
                 raise _changed(self._path, self.position, f"unreadable data ({exc})") from exc
             if not block:
@@ -468,7 +465,7 @@ class _Forward:
         return self._buffer[:size]
 
     def read(self, size: int) -> bytes:
-        data = self.peek(min(size, _CHUNK))
+        data = self.peek(min(size, CHUNK))
         self._buffer = self._buffer[len(data) :]
         self.position += len(data)
         return data
@@ -534,7 +531,7 @@ def _compressing(raw: IO[bytes], compression: str | None) -> IO[bytes]:
 
 
 def _refuse_json_array(path: Path) -> None:
-    if _head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
+    if head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
         raise UsageError(
             f"{path}: a JSON array, not JSON Lines; its kept documents cannot be copied "
             "line by line (convert it to JSON Lines first)"
@@ -546,10 +543,10 @@ def _write_lines(path: Path, kept: set[int], tmp: Path) -> int:
     last = max(kept, default=-1)
     written = 0
     with path.open("rb") as raw:
-        compression = _compression(raw.read(8))
+        compression = compression_of(raw.read(8))
         raw.seek(0)
         with (
-            _decompressing(raw, compression) as stream,
+            decompressing(raw, compression) as stream,
             tmp.open("wb") as file,
             _compressing(file, compression) as out,
         ):

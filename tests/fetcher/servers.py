@@ -18,8 +18,10 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 __all__ = [
+    "FAST",
     "Request",
     "Route",
     "Server",
@@ -31,6 +33,16 @@ __all__ = [
     "respond",
     "short_body",
 ]
+
+
+# Fetcher options for tests: retries and timeouts short enough that no test lingers.
+FAST: dict[str, Any] = {
+    "allow_private": True,
+    "retries": 1,
+    "backoff": 0.01,
+    "connect_timeout": 1.0,
+    "total_timeout": 2.0,
+}
 
 
 @dataclass(frozen=True)

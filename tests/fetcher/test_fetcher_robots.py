@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from servers import (
+    FAST,
     Request,
     Server,
     chunks,
@@ -24,14 +25,6 @@ from servers import (
 
 from reciprocity.fetcher import DEFAULT_USER_AGENT, ErrorKind, Fetcher, RobotsFetch
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access
-
-FAST: dict[str, Any] = {
-    "allow_private": True,
-    "retries": 1,
-    "backoff": 0.01,
-    "connect_timeout": 1.0,
-    "total_timeout": 2.0,
-}
 
 RULES = "User-agent: *\nDisallow: /private\n\nUser-agent: GPTBot\nDisallow: /\n"
 

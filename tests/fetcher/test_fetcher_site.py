@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from servers import Request, Server, respond
+from servers import FAST, Request, Server, respond
 
 from reciprocity import evaluate
 from reciprocity.fetcher import (
@@ -28,14 +28,6 @@ from reciprocity.signals.robots import Access
 from reciprocity.uses import Use
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "ai_agents" / "robots.txt"
-FAST: dict[str, Any] = {
-    "allow_private": True,
-    "retries": 1,
-    "backoff": 0.01,
-    "connect_timeout": 1.0,
-    "total_timeout": 2.0,
-}
-
 TDMREP = json.dumps(
     [
         {"location": "/open/*", "tdm-reservation": 0},

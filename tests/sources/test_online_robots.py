@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
 from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.decide import RobotsSource
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import read_documents
 from reciprocity.corpus.samples import sample_corpus
@@ -92,35 +94,32 @@ def test_memory_is_bounded_and_not_pickled() -> None:
     assert clone.memory == 2
 
 
+def _sample_rows(out: Path, robots: RobotsSource) -> list[dict[str, Any]]:
+    run_audit(
+        sample_corpus().inputs,
+        out,
+        policy=AuditPolicy(),
+        robots=robots,
+        reader=read_documents,
+        progress=False,
+    )
+    rows: list[dict[str, Any]] = pq.read_table(out / "decisions.parquet").to_pylist()
+    return rows
+
+
 def test_audit_fills_hosts_missing_from_the_snapshots(tmp_path: Path) -> None:
     sample = sample_corpus()
     snapshots = load_snapshots(sample.robots)
     fetch = FakeFetch({"http://0755krk.com": b"User-agent: CCBot\nDisallow: /\n"})
     online = OnlineRobots(snapshots, fetch, describe={"cache": "test"})
-    run_audit(
-        sample.inputs,
-        tmp_path / "run",
-        policy=AuditPolicy(),
-        robots=online,
-        reader=read_documents,
-        progress=False,
-    )
-    rows = pq.read_table(tmp_path / "run" / "decisions.parquet").to_pylist()
+    rows = _sample_rows(tmp_path / "run", online)
     filled = [r for r in rows if r["host"] == "0755krk.com"]
     assert filled
     assert all(r["train_ai"] == "deny" and not r["keep"] for r in filled)
     missing = {o for batch in fetch.batches for o in batch}
     assert "http://0755krk.com" in missing
     assert not any(o in missing for o in snapshots.origins())
-    run_audit(
-        sample.inputs,
-        tmp_path / "offline",
-        policy=AuditPolicy(),
-        robots=snapshots,
-        reader=read_documents,
-        progress=False,
-    )
-    offline = pq.read_table(tmp_path / "offline" / "decisions.parquet").to_pylist()
+    offline = _sample_rows(tmp_path / "offline", snapshots)
     live = {origin.split("://", 1)[1] for origin in missing}
     # Hosts with a snapshot decide as offline; every host without one was unavailable offline.
     assert [r for r in rows if r["host"] not in live] == [

@@ -77,12 +77,10 @@ def robots_from_record(record: FetchRecord) -> RobotsTxt:
     return RobotsTxt.from_fetch(record.answered, record.body, redirects=record.redirects)
 
 
-@dataclass(frozen=True, slots=True)
-class RobotsFetch:
-    """A site's robots.txt as fetched (or read from the cache) and the access rule it gives."""
+class _FromRecord:
+    """What a result reads off the fetch it came from (shared by the result classes)."""
 
-    origin: str
-    robots: RobotsTxt
+    __slots__ = ()
     record: FetchRecord
 
     @property
@@ -120,22 +118,19 @@ class RobotsFetch:
 
 
 @dataclass(frozen=True, slots=True)
-class PageFetch:
-    """A page's response: status, headers, and its HTML head (read up to ``</head>``)."""
+class RobotsFetch(_FromRecord):
+    """A site's robots.txt as fetched (or read from the cache) and the access rule it gives."""
 
+    origin: str
+    robots: RobotsTxt
     record: FetchRecord
 
-    @property
-    def url(self) -> str:
-        return self.record.url
 
-    @property
-    def status(self) -> int | None:
-        return self.record.status
+@dataclass(frozen=True, slots=True)
+class PageFetch(_FromRecord):
+    """A page's response: status, headers, and its HTML (to the end of its head by default)."""
 
-    @property
-    def final_url(self) -> str:
-        return self.record.final_url
+    record: FetchRecord
 
     @property
     def headers(self) -> tuple[tuple[str, str], ...]:
@@ -144,20 +139,9 @@ class PageFetch:
 
     @property
     def head(self) -> bytes:
-        """The HTML up to the end of its ``</head>`` tag (or ``<body``), or to the cap."""
+        """The HTML read: up to the end of its ``</head>`` tag (or ``<body``) when fetched head
+        only (the default), else the whole page; cut at the cap either way."""
         return self.record.body
-
-    @property
-    def fetched(self) -> datetime:
-        return self.record.fetched
-
-    @property
-    def error(self) -> ErrorKind | None:
-        return self.record.error
-
-    @property
-    def from_cache(self) -> bool:
-        return self.record.from_cache
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -147,3 +147,37 @@ def test_online_refuses_private_hosts_by_default(
     states = {r["train_ai"] for r in rows if r["url"].startswith(origins["open"])}
     assert states == {"unavailable"}  # refused: no robots.txt, fail closed
     assert servers["open"].requests == []
+
+
+def test_online_with_workers_gives_the_rows_of_one_process(
+    servers: dict[str, Server], tmp_path: Path
+) -> None:
+    origins = {name: server.origin for name, server in servers.items()}
+    origins["snapshotted"] = "https://snap.example"
+    corpus, robots = _corpus(tmp_path, origins)
+    # A second input, so that two workers each take one.
+    second = tmp_path / "second.warc.gz"
+    write_snapshot_warc(
+        second,
+        [
+            (f"{origin}/other/{n}.html", CRAWLED, 200, [("Content-Type", "text/html")], PAGE)
+            for origin in origins.values()
+            for n in range(2)
+        ],
+    )
+    args = ["audit", str(corpus), str(second), "--robots", str(robots), "--online"]
+    args += ["--allow-private", "--timeout", "5", "--quiet"]
+    cache = ["--cache", str(tmp_path / "cache.sqlite3")]
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    assert main([*args, *cache, "--out", str(one)]) == EXIT_OK
+    assert main([*args, "--no-cache", "--workers", "2", "--out", str(two)]) == EXIT_OK
+    rows_one = pq.read_table(one / "decisions.parquet").to_pylist()
+    rows_two = pq.read_table(two / "decisions.parquet").to_pylist()
+
+    def stable(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        # The evidence carries fetch dates, which differ between the two runs.
+        return [(r["source"], r["offset"], r["train_ai"], r["keep"]) for r in rows]
+
+    assert stable(rows_two) == stable(rows_one)
+    assert {r["train_ai"] for r in rows_two if r["url"].startswith(origins["blocked"])} == {"deny"}

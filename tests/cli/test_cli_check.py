@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from reciprocity.cli import EXIT_FETCH, EXIT_OK, EXIT_USAGE, main
+from reciprocity.errors import FetchError
 
 SITE: dict[str, tuple[int, str, bytes]] = {
     "/robots.txt": (
@@ -156,3 +157,23 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "not an http or https URL" in err
     assert "not a date" in err
+
+
+def test_the_library_call_behind_the_command(site: Site) -> None:
+    from reciprocity.fetcher import Checked, check
+
+    url = f"{site.base}/page.html"
+    refused, allowed = (
+        check([url])[0],
+        check([url], allow_private=True, agent="CCBot", accept={"attribution"})[0],
+    )
+    assert isinstance(refused, FetchError)
+    assert isinstance(allowed, Checked)
+    assert allowed.decision.for_use("train-ai") == "deny"
+    assert allowed.decision.for_use("search") == "allow"
+    assert [carrier for carrier, _ in allowed.fetches] == [
+        "robots.txt",
+        "tdmrep.json",
+        "ai.txt",
+        "page",
+    ]

@@ -1,20 +1,18 @@
 """``reciprocity check URL...``: what a site says now (or said then) about each use of a page.
 
-Each URL's site files (robots.txt, tdmrep.json, ai.txt, the RSL licence) and the page's own
-headers and HTML head are fetched through the cache (``reciprocity.fetcher``) and decided like
-``explain`` does offline. ``--as-of DATE`` answers from the cache's history only, never the
-network. The page itself is requested only when the site's robots.txt lets this tool
-(``reciprocity``) fetch it; otherwise the decision rests on the site files alone.
+Each URL's site files (robots.txt, tdmrep.json, ai.txt, the RSL licence) and the page itself
+(headers, and its HTML to 512 KiB) are fetched through the cache and decided like ``explain``
+does offline, by ``reciprocity.fetcher.check``; this module renders. ``--as-of DATE`` answers
+from the cache's history only, never the network. The page itself is requested only when the
+site's robots.txt lets this tool (``reciprocity``) fetch it; otherwise the decision rests on the
+site files alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from reciprocity.cli import EXIT_FETCH, EXIT_OK
@@ -26,11 +24,9 @@ from reciprocity.cli._fetch_options import (
 )
 from reciprocity.cli.explain_cmd import render
 from reciprocity.errors import FetchError, UsageError
-from reciprocity.evaluate import evaluate
-from reciprocity.resolve import Decision
 
 if TYPE_CHECKING:
-    from reciprocity.fetcher import FetchCache, FetchRecord, PageFetch, SiteSignals
+    from reciprocity.fetcher import Checked, FetchRecord
 
 HELP = "Check, live or as of a date, what a page's site allows for each use, and why."
 
@@ -60,77 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_fetch_arguments(parser)
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """One URL's decision and the fetches it rests on."""
-
-    url: str
-    decision: Decision
-    site: SiteSignals
-    page: PageFetch
-
-
-def _is_html(page: PageFetch) -> bool:
-    kind = next((v for k, v in page.headers if k == "content-type"), "")
-    return kind.split(";", 1)[0].strip().lower().startswith(_HTML)
-
-
-def _decide(
-    url: str, site: SiteSignals, page: PageFetch, agent: str, accept: frozenset[str]
-) -> Decision:
-    arguments = site.evaluate_arguments()
-    fetched = dict(arguments.pop("fetched"))
-    headers = None
-    html = None
-    if page.error is None and page.status is not None:
-        headers = page.headers
-        fetched["document"] = page.fetched.isoformat(timespec="seconds")
-        if page.head and _is_html(page):
-            html = page.head
-    return evaluate(
-        url,
-        headers=headers,
-        html=html,
-        user_agent=agent,
-        accept=accept,
-        fetched=fetched,
-        **arguments,
-    )
-
-
-async def _check_all(
-    urls: list[str],
-    *,
-    cache: FetchCache | None,
-    options: dict[str, Any],
-    as_of: datetime | None,
-    refresh: bool,
-    agent: str,
-    accept: frozenset[str],
-) -> list[Checked | FetchError]:
-    # Imported here: httpx adds 140 ms to every command line, and only fetching needs it.
-    from reciprocity.fetcher import ErrorKind, Fetcher  # noqa: PLC0415
-
-    async with Fetcher(cache, **options) as fetcher:
-
-        async def one(url: str) -> Checked | FetchError:
-            try:
-                # The whole page (to 512 KiB): licence badges sit in footers, not in the head.
-                page = await fetcher.page(url, as_of=as_of, refresh=refresh, head_only=False)
-                site = await fetcher.site(
-                    url, as_of=as_of, refresh=refresh, user_agent=agent, page=page
-                )
-            except FetchError as exc:
-                return exc
-            refused = site.records["robots.txt"]
-            if refused.error is ErrorKind.REFUSED:
-                detail = refused.detail or "target refused"
-                if "address" in detail and not options.get("allow_private"):
-                    detail += " (--allow-private allows it)"
-                return FetchError(detail, url=url)
-            return Checked(url, _decide(url, site, page, agent, accept), site, page)
-
-        return list(await asyncio.gather(*(one(url) for url in urls)))
+def _hint(result: Checked | FetchError) -> Checked | FetchError:
+    """A refusal of a private address, with the option that allows it."""
+    if isinstance(result, FetchError) and result.slug == "fetch" and "address" in result.message:
+        hinted = FetchError(f"{result.message} (--allow-private allows it)")
+        hinted.url = result.url
+        return hinted
+    return result
 
 
 def _fetch_line(carrier: str, record: FetchRecord) -> str:
@@ -147,15 +79,9 @@ def _fetch_line(carrier: str, record: FetchRecord) -> str:
     return f"  {carrier:<12} {record.url}: {outcome}; {origin} {when}"
 
 
-def _fetches(checked: Checked) -> list[tuple[str, FetchRecord]]:
-    found = list(checked.site.records.items())
-    found.append(("page", checked.page.record))
-    return found
-
-
 def _render(checked: Checked, agent: str) -> str:
     lines = [render(checked.decision, agent).rstrip("\n"), "", "fetches:"]
-    lines += [_fetch_line(carrier, record) for carrier, record in _fetches(checked)]
+    lines += [_fetch_line(carrier, record) for carrier, record in checked.fetches]
     return "\n".join(lines) + "\n"
 
 
@@ -174,7 +100,7 @@ def _to_dict(checked: Checked) -> dict[str, Any]:
             "from_cache": record.from_cache,
             "sha256": record.sha256,
         }
-        for carrier, record in _fetches(checked)
+        for carrier, record in checked.fetches
     }
     return found
 
@@ -187,27 +113,29 @@ def run(args: argparse.Namespace) -> int:
     if as_of is not None and args.no_cache:
         raise UsageError("--as-of reads the cache's history; it cannot go with --no-cache")
     accept = frozenset(a.strip() for a in args.accept.split(",") if a.strip())
-    from reciprocity.fetcher import FetchCache  # noqa: PLC0415 (see _check_all)
+    # Imported here: httpx adds 140 ms to every command line, and only fetching needs it.
+    from reciprocity.fetcher import FetchCache, check  # noqa: PLC0415
 
     path = cache_path(args)
     cache = FetchCache(path) if path is not None else None
+    options = fetcher_options(args)
     try:
-        results = asyncio.run(
-            _check_all(
-                list(dict.fromkeys(args.urls)),
-                cache=cache,
-                options=fetcher_options(args),
-                as_of=as_of,
-                refresh=args.refresh,
-                agent=args.agent,
-                accept=accept,
-            )
+        results = check(
+            list(dict.fromkeys(args.urls)),
+            cache=cache,
+            agent=args.agent,
+            accept=accept,
+            as_of=as_of,
+            refresh=args.refresh,
+            **options,
         )
     finally:
         if cache is not None:
             cache.close()
+    if not args.allow_private:
+        results = [_hint(r) for r in results]
     failed = [r for r in results if isinstance(r, FetchError)]
-    done = [r for r in results if isinstance(r, Checked)]
+    done = [r for r in results if not isinstance(r, FetchError)]
     if args.json:
         payload = {
             "results": [_to_dict(c) for c in done],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from reciprocity.fetcher.batch import Progress, fetch_robots, fetch_sites
 from reciprocity.fetcher.cache import SCHEMA_VERSION, FetchCache
+from reciprocity.fetcher.check import Checked, check, check_async
 from reciprocity.fetcher.client import (
     AI_TXT_LIMIT,
     DEFAULT_USER_AGENT,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "PAGE_HEAD_LIMIT",
     "SCHEMA_VERSION",
+    "Checked",
     "ErrorKind",
     "FetchCache",
     "FetchRecord",
@@ -53,6 +55,8 @@ __all__ = [
     "SiteSignals",
     "TargetRefused",
     "blocked_reason",
+    "check",
+    "check_async",
     "fetch_robots",
     "fetch_sites",
     "origin_of",

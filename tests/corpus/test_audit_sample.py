@@ -11,6 +11,7 @@ import pytest
 
 from reciprocity.cli import EXIT_OK, EXIT_USAGE, main
 from reciprocity.corpus.audit import SCHEMA
+from reciprocity.corpus.samples import sample_corpus
 
 
 def _rows(run: Path) -> dict[str, dict[str, Any]]:
@@ -80,7 +81,16 @@ def test_a_run_directory_of_another_policy_is_refused(
 ) -> None:
     code = main(["audit", "--sample", "--out", str(sample_run), "--quiet", "--use", "search"])
     assert code == EXIT_USAGE
-    assert "another policy" in capsys.readouterr().err
+    assert "snapshots or policy" in capsys.readouterr().err
+    # Fetching live where the run did not (or other snapshots) would mix rows too.
+    code = main(
+        ["audit", "--sample", "--out", str(sample_run), "--quiet", "--online", "--no-cache"]
+    )
+    assert code == EXIT_USAGE
+    sample = sample_corpus()
+    inputs = [str(p) for p in sample.inputs]
+    code = main(["audit", *inputs, "--out", str(sample_run), "--quiet"])  # no snapshots
+    assert code == EXIT_USAGE
 
 
 def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

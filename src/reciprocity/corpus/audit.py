@@ -255,18 +255,26 @@ def run_audit(
     parts.mkdir(parents=True, exist_ok=True)
     manifest_path = run_dir / "run.json"
     described = _describe_inputs(paths)
-    identity = {"inputs": described, "policy": policy.to_dict(), "limit": limit, "batch": batch}
+    # What a resumed run must share with the one it continues: rows decided from other robots
+    # snapshots, or fetched live instead of not, would not belong in one table.
+    identity = {
+        "inputs": described,
+        "policy": policy.to_dict(),
+        "limit": limit,
+        "batch": batch,
+        "snapshots": _describe_inputs([Path(s) for s in snapshots]),
+        "online": getattr(robots, "online", False),
+    }
     if manifest_path.exists():
         previous = json.loads(manifest_path.read_text(encoding="utf-8"))
         if {k: previous.get(k) for k in identity} != identity:
             raise UsageError(
-                f"{run_dir} holds a run of other inputs or another policy; choose a new --out"
+                f"{run_dir} holds a run of other inputs, snapshots or policy; choose a new --out"
             )
     started = datetime.now(timezone.utc)
     manifest: dict[str, Any] = {
         "format": 1,
         **identity,
-        "snapshots": _describe_inputs([Path(s) for s in snapshots]),
         "versions": _versions(),
         "started": started.isoformat(),
         "status": "running",

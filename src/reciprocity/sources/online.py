@@ -90,6 +90,9 @@ class OnlineRobots:
         self.from_cache = 0
         self.refused = 0
 
+    online = True
+    """Marks a source that fetches (a resumed audit must fetch too, or not at all)."""
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_known"] = OrderedDict()  # a worker starts with an empty memory

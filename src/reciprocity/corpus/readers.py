@@ -544,6 +544,44 @@ def _error(source: str, offset: int, message: str, **known: Any) -> Document:
     return Document(source=source, offset=offset, error=message, **fields)
 
 
+def _http_document(
+    source: str,
+    offset: int,
+    *,
+    record_id: str | None,
+    url: str,
+    when: datetime | None,
+    block: bytes,
+    length: int,
+    content_type: str | None = None,
+) -> Document:
+    """The document of a stored HTTP response (WARC ``response``, ARC record), or its error.
+
+    ``content_type`` is what the archive's own header said, used when the response names none.
+    """
+    http = _split_http(block)
+    if http.error is not None:
+        message = f"{http.error} at offset {offset}"
+        return _error(
+            source, offset, message, record_id=record_id, url=url, date=when, length=length
+        )
+    if when is None:
+        # ClueWeb09 dates every record "2008-10-294T…"; the server's Date is then the best clue.
+        when = parse_date(_header(http.headers, "date"))
+    return Document(
+        source=source,
+        offset=offset,
+        record_id=record_id,
+        url=url,
+        date=when,
+        status=http.status,
+        headers=http.headers,
+        body=http.body,
+        content_type=_header(http.headers, "content-type", last=True) or content_type,
+        length=length,
+    )
+
+
 def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | None:
     """The document of a record (``None`` if it is not one), and whether reading it broke."""
     fields = {k.lower(): v for k, v in reversed(record.headers.to_tuples())}
@@ -591,24 +629,10 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
             content_type=fields.get("content-type"),
             length=declared,
         ), False
-    http = _split_http(block)
-    if http.error is not None:
-        return _error(source, offset, f"{http.error} at offset {offset}", **known), False
-    if when is None:
-        # ClueWeb09 dates every record "2008-10-294T…"; the server's Date is then the best clue.
-        when = parse_date(_header(http.headers, "date"))
-    return Document(
-        source=source,
-        offset=offset,
-        record_id=record_id,
-        url=url,
-        date=when,
-        status=http.status,
-        headers=http.headers,
-        body=http.body,
-        content_type=_header(http.headers, "content-type", last=True),
-        length=declared,
-    ), False
+    document = _http_document(
+        source, offset, record_id=record_id, url=url, when=when, block=block, length=declared
+    )
+    return document, False
 
 
 def _known_from_head(head: bytes) -> tuple[dict[str, Any], str]:
@@ -803,22 +827,15 @@ def _arc_document(
             content_type=content_type or None,
             length=length,
         )
-    http = _split_http(block)
-    if http.error is not None:
-        return _error(
-            source, offset, f"{http.error} at offset {offset}", url=url, date=when, length=length
-        )
-    return Document(
-        source=source,
-        offset=offset,
+    return _http_document(
+        source,
+        offset,
         record_id=None,
         url=url,
-        date=when,
-        status=http.status,
-        headers=http.headers,
-        body=http.body,
-        content_type=_header(http.headers, "content-type", last=True) or content_type or None,
+        when=when,
+        block=block,
         length=length,
+        content_type=content_type or None,
     )
 
 

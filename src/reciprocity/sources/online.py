@@ -19,6 +19,8 @@ without a snapshot. A host that did not answer is RFC 9309's "unreachable": comp
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from reciprocity.signals.robots import RobotsTxt
 from reciprocity.sources.snapshots import Choice, RobotsSnapshots, Snapshot, origin_of
 
 __all__ = ["LiveRobots", "OnlineRobots", "RobotsFetcher", "fetch_live"]
+
+log = logging.getLogger("reciprocity.audit")
 
 
 class LiveRobots(Protocol):
@@ -125,7 +129,16 @@ class OnlineRobots:
                 continue
             wanted[origin] = None
         if wanted:
-            self._remember(self.fetch(list(wanted)))
+            clock = time.monotonic()
+            fetched, cached, refused = self._remember(self.fetch(list(wanted)))
+            log.info(
+                "robots.txt of %d hosts in %.1f s: %d fetched, %d from the cache, %d refused",
+                len(wanted),
+                time.monotonic() - clock,
+                fetched,
+                cached,
+                refused,
+            )
 
     def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None:
         choice = self._from_snapshots(url, when, as_of)
@@ -158,22 +171,25 @@ class OnlineRobots:
 
     # -- memory ------------------------------------------------------------------------------
 
-    def _remember(self, results: Mapping[str, LiveRobots]) -> None:
+    def _remember(self, results: Mapping[str, LiveRobots]) -> tuple[int, int, int]:
+        """Keep ``results``; (fetched, from the cache, refused) among them."""
+        counts = [0, 0, 0]
         for origin, live in results.items():
             entry: Snapshot | _Missing
             if live.refused is not None:
-                self.refused += 1
+                counts[2] += 1
                 entry = _Missing(live.refused)
             else:
-                if live.from_cache:
-                    self.from_cache += 1
-                else:
-                    self.fetched += 1
+                counts[1 if live.from_cache else 0] += 1
                 entry = _snapshot(origin, live)
             self._known[origin] = entry
             self._known.move_to_end(origin)
         while len(self._known) > self.memory:
             self._known.popitem(last=False)
+        self.fetched += counts[0]
+        self.from_cache += counts[1]
+        self.refused += counts[2]
+        return counts[0], counts[1], counts[2]
 
 
 def _snapshot(origin: str, live: LiveRobots) -> Snapshot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -57,7 +59,7 @@ def reader(path, *, start, limit):
 
 run_audit([folder / "corpus.warc.gz"], out, policy=AuditPolicy(),
           robots=load_snapshots([folder / "robots.warc.gz"]), reader=reader, batch=10,
-          progress=False)
+          progress=False, snapshots=[folder / "robots.warc.gz"])
 """
 
 
@@ -116,3 +118,29 @@ def test_a_redirect_out_of_the_snapshots_is_unavailable(tmp_path: Path) -> None:
     assert main([*args, "--out", str(run), "--quiet"]) == EXIT_OK
     (row,) = pq.read_table(run / "decisions.parquet").to_pylist()
     assert (row["train_ai"], row["keep"]) == ("unavailable", False)
+
+
+def test_a_finished_run_reruns_from_its_parts_and_a_changed_input_is_refused(
+    tmp_path: Path,
+) -> None:
+    write_corpus(tmp_path, pages_per_host=2, hosts_per_case=1)
+    run = tmp_path / "run"
+    _audit(tmp_path, run)
+    manifest = json.loads((run / "run.json").read_text())
+    corpus = tmp_path / "corpus.warc.gz"
+    (entry,) = manifest["inputs"]
+    assert entry["sha256"] == hashlib.sha256(corpus.read_bytes()).hexdigest()
+    assert entry["bytes"] == corpus.stat().st_size
+    assert len(manifest["snapshots"][0]["sha256"]) == 64
+    # The same command again: accepted (the checksums recorded do not count), nothing redone.
+    _audit(tmp_path, run)
+    assert json.loads((run / "run.json").read_text())["resumed_parts"] == len(
+        list((run / "parts").glob("*.parquet"))
+    )
+    # The input changed since: refused, whatever its checksum would say.
+    os.utime(corpus, ns=(corpus.stat().st_atime_ns, corpus.stat().st_mtime_ns + 10**9))
+    refused = subprocess.run(
+        _command(tmp_path, run, slow=False), capture_output=True, timeout=120, check=False
+    )
+    assert refused.returncode != 0
+    assert "other inputs" in refused.stderr.decode()

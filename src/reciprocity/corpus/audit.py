@@ -18,6 +18,7 @@ import logging
 import os
 import platform
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -36,7 +37,7 @@ from reciprocity._version import __version__
 from reciprocity.corpus.decide import COLUMNS, RobotsSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
-from reciprocity.errors import UsageError
+from reciprocity.errors import InputError, UsageError
 
 __all__ = ["BATCH", "SCHEMA", "AuditResult", "run_audit"]
 
@@ -96,26 +97,81 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _describe_inputs(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    described = []
+def _files(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def _identify(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Each input by path, size and modification time: what a resumed run must find unchanged.
+
+    Cheap on purpose: a checksum of a 100 GB crawl takes a minute, which a ``--limit 1000``
+    trial should not wait for. The checksums are computed beside the run (:func:`_checksums`).
+    """
+    found = []
+    for path in paths:
+        stats = [f.stat() for f in _files(path)]
+        found.append(
+            {
+                "path": str(path),
+                "bytes": sum(s.st_size for s in stats),
+                "mtime_ns": max((s.st_mtime_ns for s in stats), default=0),
+            }
+        )
+    return found
+
+
+def _checksums(paths: Sequence[Path]) -> list[str]:
+    """The SHA-256 of each input (of a folder: of its files' names and checksums, in order)."""
+    sums = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
             digest = hashlib.sha256()
-            for file in files:
+            for file in _files(path):
                 digest.update(str(file.relative_to(path)).encode() + b"\0" + _sha256(file).encode())
-            described.append(
-                {
-                    "path": str(path),
-                    "sha256": digest.hexdigest(),
-                    "bytes": sum(f.stat().st_size for f in files),
-                }
-            )
+            sums.append(digest.hexdigest())
         else:
-            described.append(
-                {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
-            )
-    return described
+            sums.append(_sha256(path))
+    return sums
+
+
+class _Checksums(threading.Thread):
+    """The inputs' checksums, computed beside the run: hashlib lets go of the interpreter lock on
+    large blocks, so deciding and hashing share the CPUs. A daemon, so that a run that fails or is
+    interrupted does not wait for it."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__(name="reciprocity-sha256", daemon=True)
+        self.paths = list(paths)
+        self.sums: list[str] = []
+        self.error: OSError | None = None
+
+    def run(self) -> None:
+        try:
+            self.sums = _checksums(self.paths)
+        except OSError as exc:
+            self.error = exc
+
+    def result(self) -> list[str]:
+        self.join()
+        if self.error is not None:
+            where = self.error.filename or "an input"
+            raise InputError(f"cannot read {where} to checksum it: {self.error.strerror}")
+        return self.sums
+
+
+def _identity_of(previous: dict[str, Any], identity: dict[str, Any]) -> dict[str, Any]:
+    """What a previous manifest says of the keys of ``identity`` (its checksums left out)."""
+    found = {key: previous.get(key) for key in identity}
+    for key in ("inputs", "snapshots"):
+        entries = found[key]
+        if isinstance(entries, list):
+            found[key] = [
+                {k: v for k, v in entry.items() if k != "sha256"}
+                if isinstance(entry, dict)
+                else entry
+                for entry in entries
+            ]
+    return found
 
 
 def _versions() -> dict[str, str]:
@@ -254,23 +310,25 @@ def run_audit(
     parts = run_dir / "parts"
     parts.mkdir(parents=True, exist_ok=True)
     manifest_path = run_dir / "run.json"
-    described = _describe_inputs(paths)
+    snapshot_paths = [Path(s) for s in snapshots]
     # What a resumed run must share with the one it continues: rows decided from other robots
     # snapshots, or fetched live instead of not, would not belong in one table.
     identity = {
-        "inputs": described,
+        "inputs": _identify(paths),
         "policy": policy.to_dict(),
         "limit": limit,
         "batch": batch,
-        "snapshots": _describe_inputs([Path(s) for s in snapshots]),
+        "snapshots": _identify(snapshot_paths),
         "online": getattr(robots, "online", False),
     }
     if manifest_path.exists():
         previous = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if {k: previous.get(k) for k in identity} != identity:
+        if _identity_of(previous, identity) != identity:
             raise UsageError(
                 f"{run_dir} holds a run of other inputs, snapshots or policy; choose a new --out"
             )
+    sums = _Checksums([*paths, *snapshot_paths])
+    sums.start()
     started = datetime.now(timezone.utc)
     manifest: dict[str, Any] = {
         "format": 1,
@@ -333,6 +391,11 @@ def run_audit(
     if describe is not None:
         # With workers, each process fetched on its own: the parent's counts are not the run's.
         manifest["robots_source"] = {**describe(), "counted_in_this_process_only": parallel}
+    checksums = sums.result()
+    for entry, checksum in zip(
+        [*manifest["inputs"], *manifest["snapshots"]], checksums, strict=True
+    ):
+        entry["sha256"] = checksum
     manifest.update(
         {
             "finished": finished.isoformat(),

@@ -3,6 +3,7 @@ any of its documents is decided, and the rows do not change."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -72,3 +73,45 @@ def test_a_window_closes_early_on_body_bytes(
     source = Announced(load_snapshots(sample.robots))
     _audit(tmp_path, "bytes", source)
     assert max(len(window) for window in source.windows) == 1
+
+
+def test_a_limited_run_does_not_wait_for_checksums_but_a_whole_run_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    release = threading.Event()
+
+    def slow(paths: Sequence[Path]) -> list[str]:
+        release.wait(timeout=30)
+        return ["0" * 64 for _ in paths]
+
+    monkeypatch.setattr(audit_module, "_checksums", slow)
+    sample = sample_corpus()
+    robots = load_snapshots(sample.robots)
+    policy = AuditPolicy()
+    run_audit(
+        sample.inputs,
+        tmp_path / "trial",
+        policy=policy,
+        robots=robots,
+        reader=read_documents,
+        limit=3,
+        progress=False,
+    )
+    manifest = json.loads((tmp_path / "trial" / "run.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["sha256_skipped"]
+    assert all(entry["sha256"] is None for entry in manifest["inputs"])
+    release.set()
+    run_audit(
+        sample.inputs,
+        tmp_path / "whole",
+        policy=policy,
+        robots=robots,
+        reader=read_documents,
+        progress=False,
+    )
+    manifest = json.loads((tmp_path / "whole" / "run.json").read_text())
+    assert "sha256_skipped" not in manifest
+    assert all(entry["sha256"] == "0" * 64 for entry in manifest["inputs"])

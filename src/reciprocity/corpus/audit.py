@@ -391,11 +391,15 @@ def run_audit(
     if describe is not None:
         # With workers, each process fetched on its own: the parent's counts are not the run's.
         manifest["robots_source"] = {**describe(), "counted_in_this_process_only": parallel}
-    checksums = sums.result()
-    for entry, checksum in zip(
-        [*manifest["inputs"], *manifest["snapshots"]], checksums, strict=True
-    ):
-        entry["sha256"] = checksum
+    entries = [*manifest["inputs"], *manifest["snapshots"]]
+    if limit is not None and sums.is_alive():
+        # A trial on the first documents does not wait for the checksums of a whole crawl.
+        for entry in entries:
+            entry["sha256"] = None
+        manifest["sha256_skipped"] = "a --limit run ended before the inputs were checksummed"
+    else:
+        for entry, checksum in zip(entries, sums.result(), strict=True):
+            entry["sha256"] = checksum
     manifest.update(
         {
             "finished": finished.isoformat(),

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 HELP = "Check, live or as of a date, what a page's site allows for each use, and why."
 
-_HTML = ("text/html", "application/xhtml")
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("urls", metavar="URL", nargs="+", help="pages to check (http or https)")

@@ -191,7 +191,10 @@ def test_dns_rebinding_is_caught_at_connect_time() -> None:
         return next(answers)
 
     async def close(request: Any, writer: asyncio.StreamWriter) -> bool:
-        await respond(200, "User-agent: *\nAllow: /\n")(request, writer)
+        # Said and done: without the header the client may reuse the connection before it sees
+        # it closed, and the next request fails to read instead of resolving anew.
+        answer = respond(200, "User-agent: *\nAllow: /\n", headers=[("Connection", "close")])
+        await answer(request, writer)
         return False  # a new connection, so a new resolution, for the next request
 
     async def main(port: int) -> tuple[Any, Any]:

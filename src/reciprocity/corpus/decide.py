@@ -13,6 +13,7 @@ from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AsOf, AuditPolicy, State
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import Decision, Evidence, resolve
+from reciprocity.signals.html import is_html_type
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.statement import Carrier, Mechanism
 from reciprocity.uses import USES, Stance, Use
@@ -39,8 +40,6 @@ COLUMNS = (
     "error",
 )
 """The columns of ``decisions.parquet``, in order (issue 5)."""
-
-_HTML_TYPES = ("text/html", "application/xhtml")
 
 
 class Snapshot(Protocol):
@@ -70,9 +69,8 @@ class RobotsSource(Protocol):
 
 
 def _is_html(document: Document) -> bool:
-    kind = (document.content_type or "").lower()
-    if kind:
-        return kind.startswith(_HTML_TYPES)
+    if document.content_type:
+        return is_html_type(document.content_type)
     head = (document.body or b"")[:512].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html"))
 

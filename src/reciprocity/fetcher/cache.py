@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Final
 
+from reciprocity._dates import utc
 from reciprocity.errors import InputError
 from reciprocity.fetcher.records import ErrorKind, FetchRecord, Hop
 
@@ -64,13 +65,6 @@ _COLUMNS: Final = (
     "f.url, f.fetched, f.status, f.final_url, f.chain, f.headers, f.sha256, f.truncated, "
     "f.error, f.detail, f.attempts, f.elapsed, f.user_agent, b.body"
 )
-
-
-def utc(when: datetime) -> datetime:
-    """``when`` in UTC; a naive datetime is taken to be UTC already."""
-    if when.tzinfo is None:
-        return when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
 
 
 def _stamp(when: datetime) -> str:

@@ -21,10 +21,9 @@ from reciprocity.fetcher.client import Fetcher
 from reciprocity.fetcher.records import ErrorKind, FetchRecord
 from reciprocity.fetcher.site import PageFetch, SiteSignals, iso_date
 from reciprocity.resolve import Decision
+from reciprocity.signals.html import is_html_type
 
 __all__ = ["Checked", "check", "check_async"]
-
-_HTML = ("text/html", "application/xhtml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +41,6 @@ class Checked:
         return (*self.site.records.items(), ("page", self.page.record))
 
 
-def _is_html(page: PageFetch) -> bool:
-    kind = next((v for k, v in page.headers if k == "content-type"), "")
-    return kind.split(";", 1)[0].strip().lower().startswith(_HTML)
-
-
 def _decide(
     url: str, site: SiteSignals, page: PageFetch, agent: str, accept: Collection[str]
 ) -> Decision:
@@ -57,7 +51,7 @@ def _decide(
     if page.error is None and page.status is not None:
         headers = page.headers
         fetched["document"] = iso_date(page.fetched)
-        if page.head and _is_html(page):
+        if page.head and is_html_type(page.record.header("content-type")):
             html = page.head
     return evaluate(
         url,

@@ -34,9 +34,10 @@ from typing import Final
 
 import httpx
 
+from reciprocity._dates import utc
 from reciprocity._version import __version__
 from reciprocity.errors import FetchError, UsageError
-from reciprocity.fetcher.cache import FetchCache, utc
+from reciprocity.fetcher.cache import FetchCache
 from reciprocity.fetcher.guard import Guard, Resolver
 from reciprocity.fetcher.http import fetch_chain, host_key
 from reciprocity.fetcher.records import ErrorKind, FetchRecord

@@ -57,6 +57,7 @@ __all__ = [
     "LicenceUrl",
     "Link",
     "Meta",
+    "is_html_type",
     "scan_html",
 ]
 
@@ -249,6 +250,15 @@ def _encoding(data: bytes, encoding: str | None, diagnostics: list[Diagnostic]) 
         return "utf-8"
     # WHATWG: a meta that names UTF-16 means UTF-8 (the meta itself was readable as ASCII).
     return "utf-8" if codec.startswith("utf-16") else codec
+
+
+_HTML_TYPES: Final = ("text/html", "application/xhtml")
+
+
+def is_html_type(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` value names HTML (``text/html``, ``application/xhtml+xml``),
+    whatever its parameters and case."""
+    return (content_type or "").split(";", 1)[0].strip().lower().startswith(_HTML_TYPES)
 
 
 class _Lines:

@@ -45,6 +45,7 @@ from urllib.parse import urljoin, urlsplit
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from reciprocity._codings import dechunk, inflate
+from reciprocity._dates import utc
 from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
 
@@ -231,13 +232,6 @@ def _robots_key(origin: str) -> str:
 # -- dates ---------------------------------------------------------------------------------------
 
 
-def _utc(when: datetime) -> datetime:
-    """An aware UTC datetime; a naive one is taken to be UTC already (as WARC dates are)."""
-    if when.tzinfo is None:
-        return when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
-
-
 def _parse_date(text: str | None) -> datetime | None:
     """A WARC-Date / ISO 8601 date or datetime, or a 14-digit WARC timestamp; ``None`` if not."""
     if text is None:
@@ -250,7 +244,7 @@ def _parse_date(text: str | None) -> datetime | None:
             return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
         if text[-1] in "Zz":  # Python 3.10's fromisoformat does not read 'Z'
             text = text[:-1] + "+00:00"
-        return _utc(datetime.fromisoformat(text))
+        return utc(datetime.fromisoformat(text))
     except (ValueError, OverflowError):
         return None
 
@@ -470,7 +464,7 @@ def _at_crawl(
     """The snapshot in force at ``when``: the latest fetched at or before it."""
     if when is None:
         return dated[-1][1], "document date unknown: the latest snapshot is used"
-    when = _utc(when)
+    when = utc(when)
     at = bisect.bisect_right([fetched for fetched, _ in dated], when)
     if at == 0:
         first, fetch = dated[0]
@@ -926,7 +920,7 @@ def write_snapshot_warc(
 
     rows = list(entries)
     # The warcinfo record is dated like the earliest fetch: a fixed date keeps output repeatable.
-    first = min((_utc(row[1]) for row in rows), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
+    first = min((utc(row[1]) for row in rows), default=datetime(1970, 1, 1, tzinfo=timezone.utc))
     chunks: list[bytes] = []
     info = b"software: reciprocity\r\nformat: WARC File Format 1.1\r\n"
     chunks.append(
@@ -937,7 +931,7 @@ def write_snapshot_warc(
     )  # fmt: skip
     for url, fetched, status, headers, body in rows:
         data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-        date = _utc(fetched).strftime("%Y-%m-%dT%H:%M:%SZ")
+        date = utc(fetched).strftime("%Y-%m-%dT%H:%M:%SZ")
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
         if not any(key.lower() == "content-length" for key, _ in pairs):
             pairs.append(("Content-Length", str(len(data))))

@@ -229,18 +229,21 @@ def _prepared(
     A window ends at ``window`` documents or :data:`PREPARE_BYTES` of bodies, whichever comes
     first, so memory stays bounded however large the documents are.
     """
+
+    def announced(held: list[Document]) -> list[Document]:
+        prepare([d.url for d in held if d.url and d.error is None])
+        return held
+
     held: list[Document] = []
     size = 0
     for document in documents:
         held.append(document)
         size += len(document.body or b"")
         if len(held) >= window or size >= PREPARE_BYTES:
-            prepare([d.url for d in held if d.url and d.error is None])
-            yield from held
+            yield from announced(held)
             held, size = [], 0
     if held:
-        prepare([d.url for d in held if d.url and d.error is None])
-        yield from held
+        yield from announced(held)
 
 
 def _audit_input(
@@ -328,7 +331,6 @@ def run_audit(
                 f"{run_dir} holds a run of other inputs, snapshots or policy; choose a new --out"
             )
     sums = _Checksums([*paths, *snapshot_paths])
-    sums.start()
     started = datetime.now(timezone.utc)
     manifest: dict[str, Any] = {
         "format": 1,
@@ -353,12 +355,16 @@ def run_audit(
                 pool.submit(_audit_input, job, index, path, None)
                 for index, path in enumerate(paths)
             ]
+            # Started once the workers are forked (the first submit forks them all): forking a
+            # process that runs another thread can deadlock the child.
+            sums.start()
             for task in as_completed(tasks):
                 reused, decided = task.result()
                 resumed += reused
                 if bar is not None:
                     bar.update(decided)
     else:
+        sums.start()
         total = 0
         for index, path in enumerate(paths):
             if limit is not None and total >= limit:

@@ -292,3 +292,12 @@ def test_html_like_input_never_raises(parts: list[str], encoding: str | None) ->
     scan_html(text)
     for meta in page.metas:
         assert meta.line >= 1
+
+
+def test_every_licence_rel_holds_the_word_the_scan_starts_from() -> None:
+    # The scan finds licence links from the word "license" only: a licence rel without it
+    # (or RSL's) would never be read.
+    from reciprocity.signals import html, licenses
+
+    word = html._LICENCE_WORD.decode()
+    assert all(word in rel for rel in licenses._LICENCE_RELS)

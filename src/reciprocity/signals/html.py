@@ -36,8 +36,8 @@ falls back to UTF-8 with a diagnostic.
 
 Only the first ``limit`` bytes (512 KiB by default; characters for ``str`` input) are scanned.
 Past the head, the walk over tags stops after the last place a meta, a licence word or a badge
-host occurs (found with ``bytes.rfind``): most pages carry nothing there, and their bodies, most
-of their bytes, are then only searched, never walked.
+host occurs (found with ``bytes.find``/``rfind``): most pages carry nothing there, and their
+bodies, most of their bytes, are then only searched, never walked.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ _REL_RE: Final = re.compile(rb"(?<![^\s\"'/])rel\s*=")
 # Every licence rel token (licenses._LICENCE_RELS, RSL's rel=license) holds this word: pass 2
 # starts from it, so the many rel=stylesheet / rel=nofollow tags of a page are never parsed.
 _LICENCE_WORD: Final = b"license"
-_LICENCE_WORD_STR: Final = "license"
+_LICENCE_WORD_STR: Final = _LICENCE_WORD.decode()
 _BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")  # the 2nd holds "license"
 # The rest of a start tag up to its `>`, as the HTML tokenizer reads it: a quote opens a value only
 # right after `=` (a stray `"` elsewhere is part of an attribute name). Every piece of a tag can be

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 
 from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.decide import RobotsSource
-from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.policy import AsOf, AuditPolicy
 from reciprocity.corpus.readers import read_documents
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.sources.online import OnlineRobots
-from reciprocity.sources.snapshots import load_snapshots
+from reciprocity.sources.snapshots import Choice, load_snapshots
 
 WHEN = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
@@ -127,3 +128,31 @@ def test_audit_fills_hosts_missing_from_the_snapshots(tmp_path: Path) -> None:
     ]
     assert {r["train_ai"] for r in offline if r["host"] in live} == {"unavailable"}
     assert "unavailable" not in {r["train_ai"] for r in rows if r["host"] in live}
+
+
+def test_a_host_whose_crawl_time_snapshot_leads_out_is_fetched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The latest snapshot is complete (so a window does not fetch the host) but the one in force
+    # at the document's date redirects out of the snapshots: the lookup fetches it then.
+    snapshots = load_snapshots(sample_corpus().robots)
+    origin = next(iter(snapshots.origins()))
+    real = snapshots.lookup
+
+    def lookup(url: str, *, when: datetime | None, as_of: AsOf = "crawl") -> Choice | None:
+        choice = real(url, when=when, as_of=as_of)
+        if choice is None or as_of == "latest":
+            return choice
+        return replace(
+            choice, snapshots=tuple(replace(s, incomplete=True) for s in choice.snapshots)
+        )
+
+    monkeypatch.setattr(snapshots, "lookup", lookup)
+    fetch = FakeFetch({origin: b"User-agent: *\nDisallow: /\n"})
+    online = OnlineRobots(snapshots, fetch)
+    online.prepare([f"{origin}/a"])
+    assert fetch.batches == []
+    choice = online.lookup(f"{origin}/a", when=WHEN, as_of="crawl")
+    assert fetch.batches == [[origin]]
+    assert choice is not None
+    assert not choice.snapshots[0].robots.allowed(f"{origin}/a", "CCBot")

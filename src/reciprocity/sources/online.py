@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from reciprocity.corpus.policy import AsOf
 from reciprocity.signals.robots import RobotsTxt
@@ -69,6 +69,10 @@ class _Missing:
     reason: str
 
 
+_COVERED: Final = _Missing("the snapshots hold it")
+"""An origin a window found in the snapshots: not asked of them again by the next windows."""
+
+
 class OnlineRobots:
     """Snapshots first; hosts they miss from ``fetch`` (see the module docstring).
 
@@ -102,9 +106,6 @@ class OnlineRobots:
         state["_known"] = OrderedDict()  # a worker starts with an empty memory
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     # -- RobotsSource --------------------------------------------------------------------------
 
     def _from_snapshots(self, url: str, when: datetime | None, as_of: AsOf) -> Choice | None:
@@ -124,21 +125,12 @@ class OnlineRobots:
                 continue
             if origin in self._known:
                 self._known.move_to_end(origin)
-                continue
-            if self._from_snapshots(url, None, "latest") is not None:
-                continue
-            wanted[origin] = None
+            elif self._from_snapshots(url, None, "latest") is not None:
+                self._keep(origin, _COVERED)
+            else:
+                wanted[origin] = None
         if wanted:
-            clock = time.monotonic()
-            fetched, cached, refused = self._remember(self.fetch(list(wanted)))
-            log.info(
-                "robots.txt of %d hosts in %.1f s: %d fetched, %d from the cache, %d refused",
-                len(wanted),
-                time.monotonic() - clock,
-                fetched,
-                cached,
-                refused,
-            )
+            self._fetch(list(wanted))
 
     def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None:
         choice = self._from_snapshots(url, when, as_of)
@@ -148,10 +140,12 @@ class OnlineRobots:
         if origin is None:
             return None
         known = self._known.get(origin)
-        if known is None:
-            self.prepare([url])  # not announced (a caller without windows): fetch it alone
+        if known is None or known is _COVERED:
+            # Not announced (a caller without windows), or the snapshot that applies at this
+            # document's date leads out of the snapshots although the latest one does not.
+            self._fetch([origin])
             known = self._known.get(origin)
-        if known is None or isinstance(known, _Missing):
+        if not isinstance(known, Snapshot):
             return None
         note = f"fetched live on {known.fetched.date().isoformat() if known.fetched else '?'}"
         return Choice((known,), as_of, f"no snapshot; {note}, not at crawl time")
@@ -169,27 +163,35 @@ class OnlineRobots:
         }
         return found
 
-    # -- memory ------------------------------------------------------------------------------
+    # -- fetching and memory ----------------------------------------------------------------
 
-    def _remember(self, results: Mapping[str, LiveRobots]) -> tuple[int, int, int]:
-        """Keep ``results``; (fetched, from the cache, refused) among them."""
-        counts = [0, 0, 0]
-        for origin, live in results.items():
-            entry: Snapshot | _Missing
+    def _fetch(self, origins: Sequence[str]) -> None:
+        clock = time.monotonic()
+        counts = {"fetched": 0, "cache": 0, "refused": 0}
+        for origin, live in self.fetch(origins).items():
             if live.refused is not None:
-                counts[2] += 1
-                entry = _Missing(live.refused)
+                counts["refused"] += 1
+                self._keep(origin, _Missing(live.refused))
             else:
-                counts[1 if live.from_cache else 0] += 1
-                entry = _snapshot(origin, live)
-            self._known[origin] = entry
-            self._known.move_to_end(origin)
-        while len(self._known) > self.memory:
+                counts["cache" if live.from_cache else "fetched"] += 1
+                self._keep(origin, _snapshot(origin, live))
+        self.fetched += counts["fetched"]
+        self.from_cache += counts["cache"]
+        self.refused += counts["refused"]
+        log.info(
+            "robots.txt of %d hosts in %.1f s: %d fetched, %d from the cache, %d refused",
+            len(origins),
+            time.monotonic() - clock,
+            counts["fetched"],
+            counts["cache"],
+            counts["refused"],
+        )
+
+    def _keep(self, origin: str, entry: Snapshot | _Missing) -> None:
+        self._known[origin] = entry
+        self._known.move_to_end(origin)
+        if len(self._known) > self.memory:
             self._known.popitem(last=False)
-        self.fetched += counts[0]
-        self.from_cache += counts[1]
-        self.refused += counts[2]
-        return counts[0], counts[1], counts[2]
 
 
 def _snapshot(origin: str, live: LiveRobots) -> Snapshot:

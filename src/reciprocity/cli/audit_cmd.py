@@ -114,11 +114,8 @@ def run(args: argparse.Namespace) -> int:
         options = fetcher_options(args)
         # A partial of a module-level function pickles, so worker processes can fetch too.
         fetch = functools.partial(fetch_live, cache=path, **options)
-        describe = {
-            "cache": str(path) if path is not None else None,
-            **{k: v for k, v in options.items() if k != "user_agent"},
-            "user_agent": options.get("user_agent", "default"),
-        }
+        describe = {"cache": str(path) if path is not None else None, "user_agent": "default"}
+        describe.update(options)
         robots = OnlineRobots(snapshot_source, fetch, describe=describe)
     if not args.quiet and not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")

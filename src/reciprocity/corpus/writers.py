@@ -42,10 +42,10 @@ import pyarrow.parquet as pq
 import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecord
 
-# The framing helpers are the reader's own on purpose: an offset in decisions.parquet means
+# The framing helpers are the reader's, on purpose: an offset in decisions.parquet means
 # what the reader meant by it only if both sides tell per-record from single-stream gzip, and
 # measure records, the same way.
-from reciprocity.corpus.compression import compression_of, decompressing, head_of
+from reciprocity.corpus.compression import CHUNK, compression_of, decompressing, head_of
 from reciprocity.corpus.framing import (
     MAX_HEADER,
     arc_record_length,
@@ -60,7 +60,6 @@ from reciprocity.errors import InputError, UsageError
 
 __all__ = ["KeptFile", "KeptSummary", "write_kept"]
 
-CHUNK = 64 << 10
 _BATCH_ROWS = 256
 _HASH_DIGITS = 8
 _COMPANIONS = frozenset({"request", "metadata", "conversion"})

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from servers import Request, Server, respond
 
-from reciprocity.errors import FetchError
+from reciprocity.errors import FetchError, InputError
 from reciprocity.fetcher import (
     ErrorKind,
     FetchCache,
@@ -245,3 +245,10 @@ def test_several_processes_share_one_cache(tmp_path: Path) -> None:
     assert db.execute("SELECT count(*) FROM bodies").fetchone()[0] == 121
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_a_cache_that_cannot_be_created_is_an_input_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError, match="cannot create the fetch cache"):
+        FetchCache(blocker / "cache.sqlite3")

@@ -130,6 +130,10 @@ class FetchCache:
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise InputError(f"not a usable fetch cache ({exc})", path=self.path) from None
+        except OSError as exc:  # its folder cannot be made
+            raise InputError(
+                f"cannot create the fetch cache ({exc.strerror})", path=self.path
+            ) from None
 
     def _write(self) -> _Transaction:
         return _Transaction(self._db, self._lock)

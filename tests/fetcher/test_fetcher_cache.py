@@ -199,8 +199,6 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA user_version = 99")
     db.close()
-    from reciprocity.errors import InputError
-
     with pytest.raises(InputError, match="newer"):
         FetchCache(path)
 

@@ -297,25 +297,18 @@ def licence_from_url(url: str) -> Licence | None:
     or RDF pages, a badge image), an ``spdx.org/licenses/…`` or ``opensource.org/licenses/…``
     page. ``None`` for any other URL."""
     clean = _clean_url(url)
-    found = _CC_URL_RE.match(clean)
-    if found is not None:
-        return _cc_licence(
-            found.group("code"),
-            found.group("ver"),
-            found.group("juris"),
-            pd=found.group("pd"),
-            pdver=found.group("pdver"),
-            pddc=found.group("pddc"),
-        )
-    found = _BADGE_RE.match(clean)
-    if found is not None:
-        return _cc_licence(
-            found.group("code"),
-            found.group("ver"),
-            found.group("juris"),
-            pd=found.group("pd"),
-            pdver=found.group("pdver"),
-        )
+    for pattern in (_CC_URL_RE, _BADGE_RE):  # deeds and legal code, then badge images
+        found = pattern.match(clean)
+        if found is not None:
+            parts = found.groupdict()
+            return _cc_licence(
+                parts["code"],
+                parts["ver"],
+                parts["juris"],
+                pd=parts["pd"],
+                pdver=parts["pdver"],
+                pddc=parts.get("pddc"),  # the old public-domain dedication has no badge
+            )
     found = _SPDX_URL_RE.match(url.strip())
     if found is not None:
         ident = spdx_id(found.group("spdx") or found.group("osi") or "")

@@ -3,35 +3,30 @@
 The caller passes what it has (a site's robots.txt, the response headers, the HTML …); each is
 read by its mechanism's parser, turned into :class:`~reciprocity.resolve.Evidence` with its
 provenance, and resolved (``reciprocity.resolve``). Parsed site files (a :class:`RobotsTxt`) may
-be passed instead of bytes so that a corpus run parses each site once.
-
-robots.txt speaks per crawler, not per use (DESIGN.md §3.3–3.4):
-
-* a URL the collecting crawler (``user_agent``) may not fetch is denied for every use: the
-  content should not have been collected;
-* for each use, the tokens honoured for it (default: every catalogued AI crawler whose purpose
-  includes the use) are checked too, and a disallow for any of them denies that use.
+be passed instead of bytes so that a corpus run parses each site once; the evidence of parsed site
+files is then remembered per deciding rule (:mod:`reciprocity.site_evidence`, which also says how
+robots.txt, written per crawler, is read per use).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
 from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import aipref, content_signals
-from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
 from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
-from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_params_query
+from reciprocity.signals.robots import RobotsTxt, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
-from reciprocity.signals.rsl import RslDocument, license_urls_from_robots, parse_rsl
-from reciprocity.signals.statement import Carrier, Mechanism, Statement
+from reciprocity.signals.rsl import RslDocument, parse_rsl
+from reciprocity.signals.statement import Carrier, Statement
 from reciprocity.signals.tdmrep import (
     TdmRepFile,
     TdmRepSignal,
@@ -40,30 +35,12 @@ from reciprocity.signals.tdmrep import (
     parse_tdmrep_meta,
     resolve_tdmrep,
 )
-from reciprocity.uses import USES, Stance, Use
+from reciprocity.site_evidence import DEFAULT_HONOURED, SiteEvidence, default_honoured
+from reciprocity.uses import USES, Use
 
 __all__ = ["Headers", "default_honoured", "evaluate", "normalise_headers"]
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
-
-
-def _catalogue_tokens() -> dict[Use, dict[str, str]]:
-    # use -> {token as Google's matcher reads it: catalogue name shown in evidence}
-    honoured: dict[Use, dict[str, str]] = {use: {} for use in USES}
-    for entry in AGENTS.values():
-        if entry.google_token:
-            for use in entry.uses:
-                honoured[use].setdefault(entry.google_token, entry.token)
-    return honoured
-
-
-_HONOURED: Final = _catalogue_tokens()
-
-
-def default_honoured(use: Use) -> Mapping[str, str]:
-    """The robots.txt tokens honoured for ``use`` by default, ``{matched token: catalogue name}``:
-    every catalogued AI crawler whose purpose includes ``use``."""
-    return _HONOURED[use]
 
 
 def normalise_headers(headers: Headers | None) -> tuple[tuple[str, str], ...]:
@@ -104,85 +81,94 @@ def _header_statements(
     return statements, parse_tdmrep_headers(pairs)
 
 
+_TDM_METAS: Final = frozenset({"tdm-reservation", "tdm-policy"})
+# The same file rule and header values come back for most pages of a site.
+_tdmrep_statements: Final = functools.lru_cache(maxsize=4096)(resolve_tdmrep)
+
+
 _IMAGE_CONTAINERS: Final = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
 
 
-def _content_type_field(pairs: tuple[tuple[str, str], ...]) -> str | None:
-    return next((value for name, value in pairs if name == "content-type"), None)
+def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], ...], str | None]:
+    """The signal fields of a response as (1-based position, lower-cased name, value), and its
+    first ``Content-Type`` value, in one pass."""
+    if headers is None:
+        return (), None
+    fields: list[tuple[int, str, str]] = []
+    content_type: str | None = None
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for index, (name, value) in enumerate(items, 1):
+        key = str(name).strip().lower()
+        if key in _SIGNAL_HEADERS:
+            fields.append((index, key, str(value)))
+        elif key == "content-type" and content_type is None:
+            content_type = str(value)
+    return tuple(fields), content_type
 
 
-def _content_type(pairs: tuple[tuple[str, str], ...]) -> str | None:
-    field = _content_type_field(pairs)
-    return (field.split(";", 1)[0].strip().lower() or None) if field is not None else None
+def _media_type(content_type: str | None) -> str | None:
+    return (content_type.split(";", 1)[0].strip().lower() or None) if content_type else None
 
 
-def _charset(pairs: tuple[tuple[str, str], ...]) -> str | None:
+def _charset(content_type: str | None) -> str | None:
     # The Content-Type charset outranks a <meta charset> (HTML's encoding sniffing order).
-    field = _content_type_field(pairs)
-    for param in (field or "").split(";")[1:]:
+    for param in (content_type or "").split(";")[1:]:
         key, _, found = param.partition("=")
         if key.strip().lower() == "charset" and found.strip():
             return found.strip().strip("\"'")
     return None
 
 
+# An absolute http(s) URL whose authority has no userinfo nor anything urlsplit would change.
+_PLAIN_ORIGIN_RE: Final = re.compile(r"https?://[A-Za-z0-9.:_~%!$&'()*+,;=-]+(?=[/?#]|\Z)")
+
+
 def _origin(url: str) -> str:
+    plain = _PLAIN_ORIGIN_RE.match(url)
+    if plain is not None:
+        return plain.group()
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _robots_statement(match: RobotsMatch, agent: str, uses: tuple[Use, ...], why: str) -> Statement:
-    rule = match.rule
-    raw = str(rule).split(": ", 1)[1] if rule is not None else match.reason
-    stance = Stance.UNKNOWN if match.allowed else Stance.DENY
-    return Statement(
-        Mechanism.ROBOTS,
-        Carrier.ROBOTS_TXT,
-        tuple((use, stance) for use in uses) if not match.allowed else (),
-        raw,
-        line=match.line,
-        rule=f"User-agent: {agent}",
-        note=why,
-    )
+_SITES: dict[Hashable, SiteEvidence] = {}
+_SITES_LIMIT: Final = 1024
 
 
-def _robots_evidence(
-    robots: RobotsTxt,
-    url: str,
-    user_agent: str,
+def _site(
+    origin: str,
     *,
+    robots: RobotsTxt | None,
+    ai_txt: AiTxt | None,
+    rsl: RslDocument | None,
+    user_agent: str,
     honour: Mapping[Use, Mapping[str, str]],
-    source: str,
-    fetched: str | None,
-) -> list[Evidence]:
-    found: list[Evidence] = []
-    crawl = robots.match(url, user_agent)
-    if not crawl.allowed:
-        why = f"{user_agent} may not fetch this URL, so it should not have been collected"
-        statement = _robots_statement(crawl, user_agent, USES, why)
-        return [Evidence(statement, source, fetched)]
-    why = f"{user_agent} may fetch this URL ({crawl.reason})"
-    found.append(Evidence(_robots_statement(crawl, user_agent, (), why), source, fetched))
-    named = robots.named_tokens()
-    for use in USES:
-        tokens = honour[use]
-        # Tokens no group names all fall to the '*' group: asking once for one of them is enough.
-        checks = [(token, tokens[token]) for token in sorted(named.intersection(tokens))]
-        unnamed = next((t for t in tokens if t not in named), None)
-        if unnamed is not None:
-            checks.append((unnamed, tokens[unnamed]))
-        for token, name in checks:
-            if robots.allowed(url, token):
-                continue
-            match = robots.match(url, token)  # disallowed: now with its deciding rule
-            why = f"{name} is honoured for {use.value} and may not fetch this URL"
-            agent = name if match.scope == "specific" else f"* (applies to {name})"
-            found.append(Evidence(_robots_statement(match, agent, (use,), why), source, fetched))
-            break
-    # attach-05 §3.1: usage preferences apply only to what may be crawled.
-    for statement in aipref.robots_statements(robots, user_agent, url):
-        found.append(Evidence(statement, source, fetched))
-    return found
+    honour_key: Hashable,
+    when: Mapping[str, str],
+    keep: bool,
+) -> SiteEvidence:
+    """The site's evidence, remembered while its parsed files are passed again (``keep``)."""
+    get = when.get
+    stamped = (get("robots.txt"), get("ai.txt"), get("rsl"))
+    key = (origin, id(robots), id(ai_txt), id(rsl), user_agent, honour_key, stamped)
+    site = _SITES.get(key) if keep else None
+    if site is None or not site.holds(robots, ai_txt, rsl):
+        stamps = {k: when[k] for k in ("robots.txt", "ai.txt", "rsl") if k in when}
+        site = SiteEvidence(
+            origin,
+            robots=robots,
+            ai_txt=ai_txt,
+            rsl=rsl,
+            user_agent=user_agent,
+            honour=honour,
+            stamps=stamps,
+        )
+        if keep:
+            # The entry holds its files, so no other object can take their ids while it is here.
+            if len(_SITES) >= _SITES_LIMIT:
+                del _SITES[next(iter(_SITES))]
+            _SITES[key] = site
+    return site
 
 
 def evaluate(
@@ -218,40 +204,52 @@ def evaluate(
     ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too.
     """
     when = fetched or {}
-    evidence: list[Evidence] = []
-    honoured: dict[Use, Mapping[str, str]] = dict(_HONOURED)
-    for use, tokens in (honour or {}).items():
-        honoured[Use(use)] = (
-            tokens if isinstance(tokens, Mapping) else {extract(t).lower(): t for t in tokens}
-        )
+    honoured: Mapping[Use, Mapping[str, str]] = DEFAULT_HONOURED
+    honour_key: Hashable = None
+    if honour:
+        honoured = dict(DEFAULT_HONOURED)
+        for use, tokens in honour.items():
+            honoured[Use(use)] = (
+                tokens if isinstance(tokens, Mapping) else {extract(t).lower(): t for t in tokens}
+            )
+        honour_key = tuple((use, tuple(honoured[use].items())) for use in USES)
 
-    robots = None
-    if robots_txt is not None:
-        robots = robots_txt if isinstance(robots_txt, RobotsTxt) else RobotsTxt.parse(robots_txt)
-        source = f"{_origin(url)}/robots.txt"
-        stamp = when.get("robots.txt")
-        evidence.extend(
-            _robots_evidence(robots, url, user_agent, honour=honoured, source=source, fetched=stamp)
-        )
-        for statement in content_signals.robots_statements(robots, user_agent):
-            evidence.append(Evidence(statement, source, stamp))
-
+    # Site files that come parsed are the caller's cache: their evidence is worth remembering.
+    robots = robots_txt if isinstance(robots_txt, RobotsTxt) else None
+    ai = ai_txt if isinstance(ai_txt, AiTxt) else None
+    rsl = rsl_xml if isinstance(rsl_xml, RslDocument) else None
+    keep = True
+    if robots is None and robots_txt is not None:
+        robots, keep = RobotsTxt.parse(robots_txt), False  # type: ignore[arg-type]
+    if ai is None and ai_txt is not None:
+        ai, keep = parse_ai_txt(ai_txt), False  # type: ignore[arg-type]
+    if rsl is None and rsl_xml is not None:
+        rsl, keep = parse_rsl(rsl_xml), False  # type: ignore[arg-type]
     origin = _origin(url)
     path = path_params_query(url)
-    pairs = normalise_headers(headers)
+    site = _site(
+        origin,
+        robots=robots,
+        ai_txt=ai,
+        rsl=rsl,
+        user_agent=user_agent,
+        honour=honoured,
+        honour_key=honour_key,
+        when=when,
+        keep=keep,
+    )
+    before, after = site.lookup(url, path)
+    evidence: list[Evidence] = list(before)
+
+    signal_fields, content_type = _read_headers(headers)
     document_stamp = when.get("document")
     kind: str | None = None
     if isinstance(media, (bytes, bytearray, memoryview)):
-        embedded = read_media(bytes(media), media_type=_content_type(pairs))
+        embedded = read_media(bytes(media), media_type=_media_type(content_type))
         evidence.extend(Evidence(s, url, document_stamp) for s in embedded.statements())
-        kind = "image" if embedded.container in _IMAGE_CONTAINERS else _content_type(pairs)
+        kind = "image" if embedded.container in _IMAGE_CONTAINERS else _media_type(content_type)
     else:
         kind = media
-    signal_fields = tuple(
-        (index, name, value)
-        for index, (name, value) in enumerate(pairs, 1)
-        if name in _SIGNAL_HEADERS
-    )
     tdm_header = None
     if signal_fields:
         statements, tdm_header = _header_statements(signal_fields, user_agent, kind)
@@ -259,7 +257,11 @@ def evaluate(
 
     page = None
     if html is not None:
-        page = html if isinstance(html, HtmlSignals) else scan_html(html, encoding=_charset(pairs))
+        page = (
+            html
+            if isinstance(html, HtmlSignals)
+            else scan_html(html, encoding=_charset(content_type))
+        )
         for statement in parse_robots_meta(page.metas, user_agent=user_agent, media=kind):
             evidence.append(Evidence(statement, url, document_stamp))
         for statement in licence_statements(
@@ -274,32 +276,19 @@ def evaluate(
         tdm_file = (
             tdmrep_json if isinstance(tdmrep_json, TdmRepFile) else parse_tdmrep_json(tdmrep_json)
         )
-    tdm_meta = (
-        parse_tdmrep_meta([(m.name, m.content, m.line) for m in page.metas])
-        if page is not None and page.metas
+    tdm_metas = (
+        [(m.name, m.content, m.line) for m in page.metas if m.name.strip() in _TDM_METAS]
+        if page is not None
         else None
     )
+    tdm_meta = parse_tdmrep_meta(tdm_metas) if tdm_metas else None
     file_rule = tdm_file.lookup(path) if tdm_file is not None else None
-    for statement in resolve_tdmrep(file_rule, tdm_header, tdm_meta):
+    for statement in _tdmrep_statements(file_rule, tdm_header, tdm_meta):
         if statement.carrier is Carrier.TDMREP_JSON:
             source, stamp = f"{origin}/.well-known/tdmrep.json", when.get("tdmrep.json")
         else:
             source, stamp = url, document_stamp
         evidence.append(Evidence(statement, source, stamp))
 
-    if ai_txt is not None:
-        parsed_ai = ai_txt if isinstance(ai_txt, AiTxt) else parse_ai_txt(ai_txt)
-        for statement in parsed_ai.statements(path, user_agent):
-            evidence.append(Evidence(statement, f"{origin}/ai.txt", when.get("ai.txt")))
-
-    if rsl_xml is not None:
-        document = rsl_xml if isinstance(rsl_xml, RslDocument) else parse_rsl(rsl_xml)
-        source = "RSL licence document"
-        if robots is not None:
-            links = license_urls_from_robots(robots, user_agent, base_url=url)
-            if links.links:
-                source = links.links[0].url
-        for statement in document.statements(url):
-            evidence.append(Evidence(statement, source, when.get("rsl")))
-
+    evidence.extend(after)
     return resolve(url, evidence, accept=accept)

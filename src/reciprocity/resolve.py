@@ -16,17 +16,19 @@ Nothing here does I/O: deciding needs no network.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
+from reciprocity._frozen import quick_init
 from reciprocity.signals.statement import Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
 __all__ = ["Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
 
-_RANK = {Stance.DENY: 2, Stance.ALLOW: 1, Stance.UNKNOWN: 0}
+_DENY, _ALLOW = Stance.DENY, Stance.ALLOW
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A statement together with where its carrier came from."""
@@ -80,6 +82,7 @@ class Evidence:
         return f"{where} ({self.source}): {s.raw}{rule}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Conflict:
     """Two pieces of evidence from different mechanisms disagreeing about one use."""
@@ -97,6 +100,7 @@ class Conflict:
         }
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class UseDecision:
     """The decision for one use."""
@@ -111,6 +115,7 @@ class UseDecision:
     """For an allow: obligations that come with it, including accepted exceptions."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What may be done with one document, per use, and why."""
@@ -119,7 +124,7 @@ class Decision:
     uses: tuple[UseDecision, ...]
     evidence: tuple[Evidence, ...]
     conflicts: tuple[Conflict, ...]
-    accepted: frozenset[str] = field(default_factory=frozenset)
+    accepted: frozenset[str] = frozenset()
 
     def decision(self, use: Use | str) -> UseDecision:
         wanted = Use(use)
@@ -165,6 +170,9 @@ class Decision:
         }
 
 
+_UNKNOWN: dict[Use, UseDecision] = {use: UseDecision(use, Stance.UNKNOWN, ()) for use in USES}
+
+
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -174,38 +182,43 @@ def resolve(
 ) -> Decision:
     """Combine the evidence found for one document into a decision per use."""
     found = tuple(evidence)
+    accepted = accept if isinstance(accept, (set, frozenset)) else frozenset(accept)
     # One pass over the stances actually stated (most statements speak about one or two uses).
     denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
     allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
     for item in found:
         statement = item.statement
         for use, stance in statement.stances:
-            if stance is Stance.DENY:
+            if stance is _DENY:
                 exceptions = statement.exceptions
-                if exceptions and all(e in accept for e in exceptions):
+                if exceptions and accepted.issuperset(exceptions):
                     allows[use].append((item, True))
                 else:
                     denies[use].append(item)
-            elif stance is Stance.ALLOW:
+            elif stance is _ALLOW:
                 allows[use].append((item, False))
     decisions = []
     conflicts: list[Conflict] = []
     for use in USES:
         denied, allowed = denies[use], allows[use]
         if denied:
-            exceptions = ()
+            lift: tuple[str, ...] = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
             if all(d.statement.exceptions for d in denied):
-                exceptions = _unique(e for d in denied for e in d.statement.exceptions)
-            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), exceptions=exceptions))
-            reported: set[tuple[Mechanism, Mechanism]] = set()
-            for deny in denied:
-                deny_mechanism = deny.statement.mechanism
+                lift = _unique(e for d in denied for e in d.statement.exceptions)
+            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), exceptions=lift))
+            if allowed:
+                # One conflict per pair of mechanisms: the first deny and allow of each.
+                first_allows: dict[Mechanism, Evidence] = {}
                 for allow, _ in allowed:
-                    pair = (deny_mechanism, allow.statement.mechanism)
-                    if pair[0] is not pair[1] and pair not in reported:
-                        reported.add(pair)
-                        conflicts.append(Conflict(use, deny, allow))
+                    first_allows.setdefault(allow.statement.mechanism, allow)
+                first_denies: dict[Mechanism, Evidence] = {}
+                for deny in denied:
+                    first_denies.setdefault(deny.statement.mechanism, deny)
+                for deny_mechanism, deny in first_denies.items():
+                    for allow_mechanism, allow in first_allows.items():
+                        if deny_mechanism is not allow_mechanism:
+                            conflicts.append(Conflict(use, deny, allow))
         elif allowed:
             obligations = _unique(
                 o
@@ -219,5 +232,5 @@ def resolve(
             deciding = tuple(item for item, _ in allowed)
             decisions.append(UseDecision(use, Stance.ALLOW, deciding, obligations=obligations))
         else:
-            decisions.append(UseDecision(use, Stance.UNKNOWN, ()))
+            decisions.append(_UNKNOWN[use])
     return Decision(url, tuple(decisions), found, tuple(conflicts), frozenset(accept))

@@ -36,9 +36,13 @@ __all__ = [
     "SPEC_VERSION",
     "ContentUsage",
     "Label",
+    "UsageRule",
+    "applicable_rules",
     "header_statements",
     "parse_content_usage",
+    "robots_rules",
     "robots_statements",
+    "rule_statements",
 ]
 
 SPEC_VERSION: Final = "draft-ietf-aipref-vocab-08 (2026-09-13), draft-ietf-aipref-attach-05"
@@ -240,27 +244,49 @@ def _split_rule(value: str) -> tuple[str, str]:
     return "", value
 
 
-def robots_statements(robots: RobotsTxt, user_agent: str, url: str) -> tuple[Statement, ...]:
-    """The ``Content-Usage`` rules of the groups that apply to ``user_agent``, for ``url``.
+UsageRule = tuple[int, str, str]
+"""(line, normalised path pattern, preference) of a robots.txt ``Content-Usage`` rule."""
 
-    The rule with the longest matching path applies (attach-05 §3.2); rules with equally long
-    paths all apply and combine most-restrictively; a rule without a path matches every path.
-    """
-    path = path_params_query(url)
-    best: list[tuple[int, str, str, int]] = []
-    longest = -1
+
+def robots_rules(robots: RobotsTxt, user_agent: str) -> tuple[UsageRule, ...]:
+    """(line, normalised path pattern, preference) of each ``Content-Usage`` rule of the groups
+    that apply to ``user_agent``, in file order."""
+    rules = []
     for record in robots.records_for(user_agent, "content-usage"):
         pattern, preference = _split_rule(record.value)
-        pattern = normalise_pattern(pattern)
+        rules.append((record.line, normalise_pattern(pattern), preference))
+    return tuple(rules)
+
+
+def applicable_rules(rules: tuple[UsageRule, ...], path: str) -> tuple[UsageRule, ...]:
+    """The rules of :func:`robots_rules` that apply to ``path``: the longest matching path
+    (attach-05 §3.2); rules with equally long paths all apply; a rule without a path matches
+    every path."""
+    best: list[UsageRule] = []
+    longest = -1
+    for rule in rules:
+        pattern = rule[1]
         if pattern and not _matches(path, pattern):
             continue
         if len(pattern) > longest:
             best, longest = [], len(pattern)
         if len(pattern) == longest:
-            best.append((record.line, pattern, preference, record.group or 0))
+            best.append(rule)
+    return tuple(best)
+
+
+def rule_statements(rules: tuple[UsageRule, ...]) -> tuple[Statement, ...]:
+    """The statements of the rules :func:`applicable_rules` chose (they combine
+    most-restrictively)."""
     statements: list[Statement] = []
-    for line, pattern, preference, _ in best:
+    for line, pattern, preference in rules:
         usage = parse_content_usage(preference, line=line)
         rule = f"path {pattern}" if pattern else "all paths"
         statements.extend(usage.statements(Carrier.ROBOTS_TXT, line=line, rule=rule))
     return tuple(statements)
+
+
+def robots_statements(robots: RobotsTxt, user_agent: str, url: str) -> tuple[Statement, ...]:
+    """The ``Content-Usage`` rules of the groups that apply to ``user_agent``, for ``url``."""
+    rules = robots_rules(robots, user_agent)
+    return rule_statements(applicable_rules(rules, path_params_query(url))) if rules else ()

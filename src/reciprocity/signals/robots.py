@@ -33,7 +33,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
@@ -670,6 +670,23 @@ class RobotsTxt:
             return self.access is Access.ALLOW_ALL
         entry = self._matcher(user_agent).decide(_path_of(url))
         return True if entry is None else entry[1]
+
+    def deciders(self, user_agents: Iterable[str]) -> tuple[Callable[[str], Hashable], ...]:
+        """One function per distinct set of rules that applies to some of ``user_agents``, each
+        mapping a path (as :func:`path_params_query` gives it) to a key of its deciding rule
+        (``None`` when no rule matches); empty when the file is not read for rules (allow all,
+        disallow all).
+
+        Two paths for which every function answers the same get the same verdict, by the same
+        rule, for each of the agents: a caller can remember its answers per rule, not per URL.
+        """
+        if self.access is not Access.RULES:
+            return ()
+        found: dict[int, Callable[[str], Hashable]] = {}
+        for agent in user_agents:
+            matcher = self._matcher(agent)
+            found.setdefault(id(matcher), matcher.decide)
+        return tuple(found.values())
 
     def match(self, url: str, user_agent: str) -> RobotsMatch:
         """Like :meth:`allowed`, with the deciding rule and why."""

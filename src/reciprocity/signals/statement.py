@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from reciprocity._frozen import quick_init
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.uses import Stance, Use
 
@@ -51,6 +52,7 @@ class Carrier(str, enum.Enum):
         return self.value
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Statement:
     """One statement of one mechanism about some uses.

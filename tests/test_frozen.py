@@ -83,3 +83,16 @@ def test_origin_slices_plain_urls_as_urlsplit_would() -> None:
         parts = urlsplit(url)
         expected = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         assert origin(url) == expected, url
+
+
+def test_a_field_left_out_of_the_constructor_starts_at_its_default() -> None:
+    @quick_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Cached:
+        x: int
+        memo: int | None = dataclasses.field(default=None, init=False, compare=False)
+
+    assert Cached(1).memo is None
+    assert Cached(1) == Cached(1)
+    with pytest.raises(TypeError):
+        Cached(1, 2)  # type: ignore[call-arg]

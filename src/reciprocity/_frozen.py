@@ -18,8 +18,9 @@ T = TypeVar("T")
 def quick_init(cls: type[T]) -> type[T]:
     """Give a ``@dataclass(frozen=True, slots=True)`` class an equivalent, faster ``__init__``.
 
-    Only positional-or-keyword fields with plain defaults are supported (no ``default_factory``,
-    ``kw_only``, ``init=False`` or ``__post_init__``): anything else raises ``TypeError`` at import.
+    Only fields with plain defaults are supported (no ``default_factory``, ``kw_only`` or
+    ``__post_init__``; an ``init=False`` field needs a default): anything else raises
+    ``TypeError`` at import.
     """
     params = dataclasses.fields(cls)  # type: ignore[arg-type]
     if not getattr(cls, "__slots__", None) or hasattr(cls, "__post_init__"):
@@ -27,14 +28,19 @@ def quick_init(cls: type[T]) -> type[T]:
     namespace: dict[str, Any] = {}
     signature, body = [], []
     for field in params:
-        if not field.init or field.kw_only or field.default_factory is not dataclasses.MISSING:
+        plain = not field.kw_only and field.default_factory is dataclasses.MISSING
+        if not plain or (not field.init and field.default is dataclasses.MISSING):
             raise TypeError(f"{cls.__name__}.{field.name}: quick_init supports plain fields only")
+        namespace[f"_set_{field.name}"] = getattr(cls, field.name).__set__
+        if field.default is not dataclasses.MISSING:
+            namespace[f"_default_{field.name}"] = field.default
+        if not field.init:
+            body.append(f"    _set_{field.name}(self, _default_{field.name})")
+            continue
         if field.default is dataclasses.MISSING:
             signature.append(field.name)
         else:
-            namespace[f"_default_{field.name}"] = field.default
             signature.append(f"{field.name}=_default_{field.name}")
-        namespace[f"_set_{field.name}"] = getattr(cls, field.name).__set__
         body.append(f"    _set_{field.name}(self, {field.name})")
     source = f"def __init__(self, {', '.join(signature)}):\n" + "\n".join(body) + "\n"
     exec(source, namespace)

@@ -16,7 +16,7 @@ Nothing here does I/O: deciding needs no network.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from reciprocity._frozen import quick_init
@@ -123,8 +123,21 @@ class Decision:
     url: str
     uses: tuple[UseDecision, ...]
     evidence: tuple[Evidence, ...]
-    conflicts: tuple[Conflict, ...]
     accepted: frozenset[str] = frozenset()
+    _conflicts: tuple[Conflict, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        """Every disagreement between mechanisms about a denied use: one per pair of a mechanism
+        that denies and one that allows, naming the first evidence of each. Worked out from the
+        evidence when first asked (most callers never ask)."""
+        found = self._conflicts
+        if found is None:
+            found = _conflicts(*_sort(self.evidence, self.accepted))
+            object.__setattr__(self, "_conflicts", found)
+        return found
 
     def decision(self, use: Use | str) -> UseDecision:
         wanted = Use(use)
@@ -177,12 +190,12 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def resolve(
-    url: str, evidence: Iterable[Evidence], *, accept: Collection[str] = frozenset()
-) -> Decision:
-    """Combine the evidence found for one document into a decision per use."""
-    found = tuple(evidence)
-    accepted = accept if isinstance(accept, (set, frozenset)) else frozenset(accept)
+_Sorted = tuple[dict[Use, list[Evidence]], dict[Use, list[tuple[Evidence, bool]]]]
+
+
+def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
+    """Per use, the evidence that denies it and the evidence that allows it (with whether the
+    allow is a deny lifted by accepted obligations)."""
     # One pass over the stances actually stated (most statements speak about one or two uses).
     denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
     allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
@@ -197,8 +210,38 @@ def resolve(
                     denies[use].append(item)
             elif stance is _ALLOW:
                 allows[use].append((item, False))
-    decisions = []
+    return denies, allows
+
+
+def _conflicts(
+    denies: dict[Use, list[Evidence]], allows: dict[Use, list[tuple[Evidence, bool]]]
+) -> tuple[Conflict, ...]:
     conflicts: list[Conflict] = []
+    for use in USES:
+        denied, allowed = denies[use], allows[use]
+        if not denied or not allowed:
+            continue
+        first_allows: dict[Mechanism, Evidence] = {}
+        for allow, _ in allowed:
+            first_allows.setdefault(allow.statement.mechanism, allow)
+        first_denies: dict[Mechanism, Evidence] = {}
+        for deny in denied:
+            first_denies.setdefault(deny.statement.mechanism, deny)
+        for deny_mechanism, deny in first_denies.items():
+            for allow_mechanism, allow in first_allows.items():
+                if deny_mechanism is not allow_mechanism:
+                    conflicts.append(Conflict(use, deny, allow))
+    return tuple(conflicts)
+
+
+def resolve(
+    url: str, evidence: Iterable[Evidence], *, accept: Collection[str] = frozenset()
+) -> Decision:
+    """Combine the evidence found for one document into a decision per use."""
+    found = tuple(evidence)
+    accepted = accept if isinstance(accept, frozenset) else frozenset(accept)
+    denies, allows = _sort(found, accepted)
+    decisions = []
     for use in USES:
         denied, allowed = denies[use], allows[use]
         if denied:
@@ -207,18 +250,6 @@ def resolve(
             if all(d.statement.exceptions for d in denied):
                 lift = _unique(e for d in denied for e in d.statement.exceptions)
             decisions.append(UseDecision(use, Stance.DENY, tuple(denied), exceptions=lift))
-            if allowed:
-                # One conflict per pair of mechanisms: the first deny and allow of each.
-                first_allows: dict[Mechanism, Evidence] = {}
-                for allow, _ in allowed:
-                    first_allows.setdefault(allow.statement.mechanism, allow)
-                first_denies: dict[Mechanism, Evidence] = {}
-                for deny in denied:
-                    first_denies.setdefault(deny.statement.mechanism, deny)
-                for deny_mechanism, deny in first_denies.items():
-                    for allow_mechanism, allow in first_allows.items():
-                        if deny_mechanism is not allow_mechanism:
-                            conflicts.append(Conflict(use, deny, allow))
         elif allowed:
             obligations = _unique(
                 o
@@ -233,4 +264,4 @@ def resolve(
             decisions.append(UseDecision(use, Stance.ALLOW, deciding, obligations=obligations))
         else:
             decisions.append(_UNKNOWN[use])
-    return Decision(url, tuple(decisions), found, tuple(conflicts), frozenset(accept))
+    return Decision(url, tuple(decisions), found, accepted)

@@ -89,6 +89,9 @@ _tdmrep_statements: Final = functools.lru_cache(maxsize=4096)(resolve_tdmrep)
 _IMAGE_CONTAINERS: Final = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
 
 
+_FIELD_NAMES: dict[object, str] = {}
+
+
 def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], ...], str | None]:
     """The signal fields of a response as (1-based position, lower-cased name, value), and its
     first ``Content-Type`` value, in one pass."""
@@ -97,8 +100,13 @@ def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], 
     fields: list[tuple[int, str, str]] = []
     content_type: str | None = None
     items = headers.items() if isinstance(headers, Mapping) else headers
+    keys = _FIELD_NAMES
     for index, (name, value) in enumerate(items, 1):
-        key = str(name).strip().lower()
+        key = keys.get(name)
+        if key is None:
+            key = str(name).strip().lower()
+            if len(keys) < 4096:  # names repeat across responses; odd ones must not pile up
+                keys[name] = key
         if key in _SIGNAL_HEADERS:
             fields.append((index, key, str(value)))
         elif key == "content-type" and content_type is None:
@@ -253,7 +261,7 @@ def evaluate(
     tdm_header = None
     if signal_fields:
         statements, tdm_header = _header_statements(signal_fields, user_agent, kind)
-        evidence.extend(Evidence(statement, url, document_stamp) for statement in statements)
+        evidence.extend([Evidence(statement, url, document_stamp) for statement in statements])
 
     page = None
     if html is not None:

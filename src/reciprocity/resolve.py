@@ -186,10 +186,6 @@ class Decision:
 _UNKNOWN: dict[Use, UseDecision] = {use: UseDecision(use, Stance.UNKNOWN, ()) for use in USES}
 
 
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
 _Sorted = tuple[dict[Use, list[Evidence]], dict[Use, list[tuple[Evidence, bool]]]]
 
 
@@ -199,16 +195,17 @@ def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
     # One pass over the stances actually stated (most statements speak about one or two uses).
     denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
     allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
+    deny, allow = _DENY, _ALLOW
     for item in found:
         statement = item.statement
         for use, stance in statement.stances:
-            if stance is _DENY:
+            if stance is deny:
                 exceptions = statement.exceptions
                 if exceptions and accepted.issuperset(exceptions):
                     allows[use].append((item, True))
                 else:
                     denies[use].append(item)
-            elif stance is _ALLOW:
+            elif stance is allow:
                 allows[use].append((item, False))
     return denies, allows
 
@@ -247,21 +244,20 @@ def resolve(
         if denied:
             lift: tuple[str, ...] = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
-            if all(d.statement.exceptions for d in denied):
-                lift = _unique(e for d in denied for e in d.statement.exceptions)
-            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), exceptions=lift))
+            named = [d.statement.exceptions for d in denied]
+            if all(named):
+                lift = tuple(dict.fromkeys([e for exceptions in named for e in exceptions]))
+            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), lift))
         elif allowed:
-            obligations = _unique(
-                o
-                for item, lifted in allowed
-                for o in (
-                    (*item.statement.exceptions, *item.statement.obligations)
-                    if lifted
-                    else item.statement.obligations
-                )
-            )
-            deciding = tuple(item for item, _ in allowed)
-            decisions.append(UseDecision(use, Stance.ALLOW, deciding, obligations=obligations))
+            found_obligations: dict[str, None] = {}
+            for item, lifted in allowed:
+                statement = item.statement
+                if lifted:
+                    found_obligations.update(dict.fromkeys(statement.exceptions))
+                if statement.obligations:
+                    found_obligations.update(dict.fromkeys(statement.obligations))
+            deciding = tuple([item for item, _ in allowed])
+            decisions.append(UseDecision(use, Stance.ALLOW, deciding, (), tuple(found_obligations)))
         else:
             decisions.append(_UNKNOWN[use])
     return Decision(url, tuple(decisions), found, accepted)

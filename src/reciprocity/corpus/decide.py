@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
 
 from reciprocity.corpus.document import Document
@@ -114,6 +114,31 @@ def _decision(document: Document, snapshots: Sequence[Snapshot], policy: AuditPo
     return resolve(document.url, (*first.evidence, *others), accept=policy.accept)
 
 
+_ENCODE: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Evidence from a site's own files is shared by its pages (reciprocity.site_evidence): each
+# piece is written once. An entry holds its evidence, so no other object can take its id.
+_SITE_CARRIERS: Final = frozenset({Carrier.ROBOTS_TXT, Carrier.AI_TXT, Carrier.RSL_XML})
+_WRITTEN: dict[int, tuple[Evidence, str]] = {}
+_WRITTEN_LIMIT: Final = 8192
+
+
+def _evidence_json(evidence: Sequence[Evidence]) -> str:
+    """The evidence column: a JSON list of :meth:`Evidence.to_dict` records."""
+    parts = []
+    for item in evidence:
+        written = _WRITTEN.get(id(item))
+        if written is not None and written[0] is item:
+            parts.append(written[1])
+            continue
+        text = _ENCODE(item.to_dict())
+        if item.statement.carrier in _SITE_CARRIERS:
+            if len(_WRITTEN) >= _WRITTEN_LIMIT:
+                _WRITTEN.clear()
+            _WRITTEN[id(item)] = (item, text)
+        parts.append(text)
+    return f"[{','.join(parts)}]"
+
+
 def _decided_by(decision: Decision, use: Use) -> str | None:
     deciding = decision.decision(use).deciding
     if not deciding:
@@ -172,9 +197,7 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
         row[use.value.replace("-", "_")] = state
     row["keep"] = policy.keeps(states[policy.use])
     row["decided_by"] = _decided_by(decision, policy.use)
-    row["evidence"] = json.dumps(
-        [e.to_dict() for e in decision.evidence], ensure_ascii=False, separators=(",", ":")
-    )
+    row["evidence"] = _evidence_json(decision.evidence)
     row["conflict"] = bool(decision.conflicts)
     licences = [e.statement.license for e in decision.evidence if e.mechanism is Mechanism.LICENSE]
     row["license"] = next((lic for lic in licences if lic), None)

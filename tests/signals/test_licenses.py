@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from reciprocity.signals.html import LicenceUrl, Link, Meta, scan_html
 from reciprocity.signals.licenses import (
     OBLIGATIONS,
     READINGS,
+    LicenceMarks,
     licence_from_text,
     licence_from_url,
     licence_statements,
@@ -351,3 +354,57 @@ def test_pages_never_raise(pairs: list[tuple[str, str]]) -> None:
     metas = tuple(Meta("license", href, i + 1) for i, (_, href) in enumerate(pairs))
     first = read_licences(links, (), metas)
     assert read_licences(links, (), metas) == first
+
+
+MARKS = st.lists(
+    st.tuples(st.sampled_from(["link", "meta", "badge"]), URLS | st.sampled_from(
+        ["/license", "../licence.html", "javascript:x", "CC BY-SA 4.0", "MIT", "prose text"]
+    )),
+    max_size=6,
+)  # fmt: skip
+
+
+def _page(
+    marks: list[tuple[str, str]], shift: int
+) -> tuple[list[Link], list[LicenceUrl], list[Meta]]:
+    links, badges, metas = [], [], []
+    for i, (kind, value) in enumerate(marks):
+        line = i // 2 + 1 + shift  # two marks share each line, as on a minified page
+        if kind == "link":
+            links.append(Link(("license",), value, line, "a"))
+        elif kind == "badge":
+            badges.append(LicenceUrl(value, line))
+        else:
+            metas.append(Meta("license", value, line))
+    return links, badges, metas
+
+
+@given(MARKS, st.sampled_from(["https://a.example/x/", "https://b.example/y"]))
+def test_a_mark_reads_the_same_on_any_line(marks: list[tuple[str, str]], base: str) -> None:
+    # Marks are remembered per value, without their line and (for absolute URLs) without the
+    # page's URL: the same mark elsewhere must read the same but for its lines.
+    before = read_licences(*_page(marks, 0), base_url=base)
+    after = read_licences(*_page(marks, 10), base_url=base)
+    elsewhere = read_licences(*_page(marks, 0), base_url=base + "other")
+
+    def unplaced(found: LicenceMarks, shift: int) -> list[object]:
+        return [
+            (
+                replace(m, line=(m.line or 0) + shift, diagnostics=()),
+                [d.code for d in m.diagnostics],
+            )
+            for m in found.marks
+        ] + [(d.line + shift if d.line else 0, d.code, d.message) for d in found.diagnostics]
+
+    assert unplaced(before, 10) == unplaced(after, 0)
+    relative = any(not v.startswith(("http", "//")) for _, v in marks)
+    if not relative:
+        assert elsewhere == before
+
+
+def test_a_relative_licence_url_is_resolved_against_each_page() -> None:
+    for base in ("https://a.example/x/", "https://b.example/y/", "https://a.example/x/"):
+        link = read_licences([Link(("license",), "licence.html", 3, "a")], base_url=base)
+        meta = read_licences([], [], [Meta("license", "./licence.html", 4)], base_url=base)
+        assert [m.license for m in link.marks] == [base + "licence.html"]
+        assert [m.license for m in meta.marks] == [base + "licence.html"]

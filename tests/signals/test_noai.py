@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -328,3 +330,49 @@ def test_headers_never_raise_and_are_deterministic(headers: list[tuple[str, str]
 def test_metas_never_raise(pairs: list[tuple[str, str]], agent: str) -> None:
     page = tuple(Meta(name.lower(), content, i + 1) for i, (name, content) in enumerate(pairs))
     assert parse_robots_meta(page, user_agent=agent) == parse_robots_meta(page, user_agent=agent)
+
+
+METAS = st.lists(
+    st.builds(
+        Meta,
+        name=st.sampled_from(["robots", "gptbot", "googlebot", "bingbot", "x-robots-tag",
+                              "description", "ccbot"]),
+        content=VALUES,
+        line=st.integers(1, 4),  # several metas on one line, as on a minified page
+        in_head=st.booleans(),
+        http_equiv=st.booleans(),
+    ),
+    max_size=6,
+)  # fmt: skip
+
+
+@given(METAS, st.sampled_from(["GPTBot", "googlebot/2.1", "bingbot", "CCBot", "*"]),
+       st.sampled_from([None, "image", "text/html"]))  # fmt: skip
+def test_statements_of_metas_are_those_of_the_whole_reading(
+    metas: list[Meta], agent: str, media: str | None
+) -> None:
+    # parse_robots_meta skips the directives that cannot bind the crawler; it must not lose one.
+    whole = read_robots_meta(metas, user_agent=agent).statements(agent, media=media)
+    assert parse_robots_meta(metas, user_agent=agent, media=media) == whole
+
+
+@given(METAS)
+def test_a_value_reads_the_same_on_any_line(metas: list[Meta]) -> None:
+    # Readings are remembered per value without their line: moving a meta moves only its lines.
+    moved = [Meta(m.name, m.content, m.line + 10, m.in_head, m.http_equiv) for m in metas]
+    before = read_robots_meta(metas, user_agent="GPTBot")
+    after = read_robots_meta(moved, user_agent="GPTBot")
+    assert [(d.line + 10, d.code, d.message) for d in before.diagnostics] == [
+        (d.line, d.code, d.message) for d in after.diagnostics
+    ]
+    assert [replace(d, line=(d.line or 0) + 10, diagnostics=()) for d in before.directives] == [
+        replace(d, diagnostics=()) for d in after.directives
+    ]
+
+
+def test_a_rule_that_replaces_another_is_itself_in_the_vocabulary() -> None:
+    # parse_robots_meta keeps only rules with a reading; `nocache` replacing `noarchive` must be
+    # one of them, or the replacement would go unseen.
+    targets = {r.yields_to for readings in VOCABULARY.values() for r in readings} - {None}
+    assert targets
+    assert targets <= VOCABULARY.keys()

@@ -401,9 +401,12 @@ def _statement(
     )
 
 
+_HTTP: Final = ("http://", "https://")
+
+
 def _absolute(base_url: str | None, href: str) -> str:
     # Most licence links are absolute already; urljoin would return them unchanged, slowly.
-    if not base_url or href[:8].lower().startswith(("http://", "https://")):
+    if not base_url or href[:8].lower().startswith(_HTTP):
         return href
     return urljoin(base_url, href)
 
@@ -412,6 +415,71 @@ def _is_licence_link(link: Link) -> bool:
     if link.type is not None and "rsl" in link.type:
         return False  # RSL 1.0 uses rel=license with type=application/rsl+xml
     return any(token in _LICENCE_RELS for token in link.rel)
+
+
+# What one link, meta or badge says, without its line (a template with line 0, its
+# diagnostics too), the page's diagnostic, and the licence it names (badges after a link to the
+# same licence are not repeated): the pages of a site repeat these on other lines.
+_Mark = tuple[Statement | None, Diagnostic | None, str | None]
+_CACHED_LENGTH: Final = 2048
+
+
+def _unknown_mark(url: str, written: str, carrier: Carrier, rule: str) -> _Mark:
+    licence, diagnostic = _unknown(url, 0)
+    mine = (diagnostic,) if diagnostic else ()
+    return _statement(licence, carrier, written, 0, rule, diagnostics=mine), diagnostic, None
+
+
+def _link_mark(tag: str, rel: tuple[str, ...], href: str, base_url: str | None) -> _Mark:
+    rule = f"{tag} rel={' '.join(rel)}"
+    other_scheme = _URL_SCHEME_RE.match(href) is not None and not _is_http(href)
+    if not href or href.startswith("#") or other_scheme:  # javascript:, mailto: …
+        skipped = f"rel=license href {href!r} skipped"
+        return None, Diagnostic(0, "not-a-licence-url", skipped), None
+    absolute = _absolute(base_url, href)
+    licence = licence_from_url(absolute)
+    if licence is None:
+        return _unknown_mark(absolute, href, Carrier.HTML_LINK, rule)
+    return _statement(licence, Carrier.HTML_LINK, href, 0, rule), None, licence.license
+
+
+def _meta_mark(name: str, written: str, base_url: str | None) -> _Mark:
+    content = written.strip()
+    rule = f"meta name={name}"
+    if base_url and content.startswith(("/", "./", "../")):
+        content = _absolute(base_url, content)
+    licence = licence_from_text(content)
+    if licence is not None:
+        return _statement(licence, Carrier.HTML_META, written, 0, rule), None, licence.license
+    if _is_http(content):
+        return _unknown_mark(content, written, Carrier.HTML_META, rule)
+    unread = f"<meta {name}> {_short(content)!r} names no licence we know"
+    return None, Diagnostic(0, "unrecognised-licence", unread), None
+
+
+def _badge_mark(tag: str, url: str) -> _Mark:
+    licence = licence_from_url(url)
+    if licence is None:
+        licence = _presskit(url)
+    if licence is None:
+        return None, Diagnostic(0, "unknown-badge", f"badge {_short(url)!r} not read"), None
+    note = "badge image: weaker evidence than rel=license"
+    statement = _statement(licence, Carrier.HTML_LINK, url, 0, f"{tag} src", note=note)
+    return statement, None, licence.license
+
+
+_link_mark_cached: Final = functools.lru_cache(maxsize=4096)(_link_mark)
+_meta_mark_cached: Final = functools.lru_cache(maxsize=1024)(_meta_mark)
+_badge_mark_cached: Final = functools.lru_cache(maxsize=1024)(_badge_mark)
+
+
+def _placed(template: Statement, line: int) -> Statement:
+    t = template
+    diagnostics = tuple([Diagnostic(line, d.code, d.message) for d in t.diagnostics])
+    return Statement(
+        t.mechanism, t.carrier, t.stances, t.raw, line, t.rule, t.exceptions, t.obligations,
+        t.license, t.note, diagnostics,
+    )  # fmt: skip
 
 
 def read_licences(
@@ -430,96 +498,37 @@ def read_licences(
     diagnostics: list[Diagnostic] = []
     named: set[str] = set()
 
+    def add(mark: _Mark, line: int) -> None:
+        template, diagnostic, licence = mark
+        if diagnostic is not None:
+            diagnostics.append(Diagnostic(line, diagnostic.code, diagnostic.message))
+        if template is not None:
+            marks.append(_placed(template, line))
+        if licence is not None:
+            named.add(licence)
+
     for link in links:
         if not _is_licence_link(link):
             continue
-        rule = f"{link.tag} rel={' '.join(link.rel)}"
         href = link.href
-        other_scheme = _URL_SCHEME_RE.match(href) is not None and not _is_http(href)
-        if not href or href.startswith("#") or other_scheme:  # javascript:, mailto: …
-            diagnostics.append(
-                Diagnostic(link.line, "not-a-licence-url", f"rel=license href {href!r} skipped")
-            )
-            continue
-        absolute = _absolute(base_url, href)
-        licence = licence_from_url(absolute)
-        if licence is None:
-            licence, diagnostic = _unknown(absolute, link.line)
-            marks.append(
-                _statement(
-                    licence,
-                    Carrier.HTML_LINK,
-                    href,
-                    link.line,
-                    rule,
-                    diagnostics=(diagnostic,) if diagnostic else (),
-                )
-            )
-            if diagnostic:
-                diagnostics.append(diagnostic)
-            continue
-        named.add(licence.license)
-        marks.append(_statement(licence, Carrier.HTML_LINK, href, link.line, rule))
+        # The page's URL matters only to a relative href: keep it out of the memo's key then.
+        base = base_url if base_url and not href[:8].lower().startswith(_HTTP) else None
+        read = _link_mark_cached if len(href) <= _CACHED_LENGTH else _link_mark
+        add(read(link.tag, link.rel, href, base), link.line)
 
     for meta in metas:
-        if meta.http_equiv or meta.name not in LICENCE_METAS:
+        if meta.http_equiv or meta.name not in LICENCE_METAS or not meta.content.strip():
             continue
-        content = meta.content.strip()
-        rule = f"meta name={meta.name}"
-        if not content:
-            continue
-        if base_url and content.startswith(("/", "./", "../")):
-            content = _absolute(base_url, content)
-        licence = licence_from_text(content)
-        if licence is None:
-            if _is_http(content):
-                licence, diagnostic = _unknown(content, meta.line)
-                marks.append(
-                    _statement(
-                        licence,
-                        Carrier.HTML_META,
-                        meta.content,
-                        meta.line,
-                        rule,
-                        diagnostics=(diagnostic,) if diagnostic else (),
-                    )
-                )
-                if diagnostic:
-                    diagnostics.append(diagnostic)
-                continue
-            diagnostics.append(
-                Diagnostic(
-                    meta.line,
-                    "unrecognised-licence",
-                    f"<meta {meta.name}> {_short(content)!r} names no licence we know",
-                )
-            )
-            continue
-        named.add(licence.license)
-        marks.append(_statement(licence, Carrier.HTML_META, meta.content, meta.line, rule))
+        read_meta = _meta_mark_cached if len(meta.content) <= _CACHED_LENGTH else _meta_mark
+        relative = meta.content.strip().startswith(("/", "./", "../"))
+        add(read_meta(meta.name, meta.content, base_url if relative else None), meta.line)
 
     for badge in licence_urls:
-        licence = licence_from_url(badge.url)
-        if licence is None:
-            licence = _presskit(badge.url)
-        if licence is None:
-            diagnostics.append(
-                Diagnostic(badge.line, "unknown-badge", f"badge {_short(badge.url)!r} not read")
-            )
-            continue
-        if licence.license in named:
+        read_badge = _badge_mark_cached if len(badge.url) <= _CACHED_LENGTH else _badge_mark
+        mark = read_badge(badge.tag, badge.url)
+        if mark[2] is not None and mark[2] in named:
             continue  # the link around the badge already said it
-        named.add(licence.license)
-        marks.append(
-            _statement(
-                licence,
-                Carrier.HTML_LINK,
-                badge.url,
-                badge.line,
-                f"{badge.tag} src",
-                note="badge image: weaker evidence than rel=license",
-            )
-        )
+        add(mark, badge.line)
 
     distinct = {m.license for m in marks if m.license}
     if len(distinct) > 1:

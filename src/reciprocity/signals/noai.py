@@ -29,9 +29,10 @@ every rule here is a restriction, so reading one can only make a builder more ca
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from reciprocity.signals.diagnostics import Diagnostic
@@ -280,6 +281,7 @@ class RobotsTags:
         return tuple(statements)
 
 
+@functools.lru_cache(maxsize=256)
 def _token(user_agent: str) -> str:
     """The product token of a crawler name (``GPTBot/1.2`` -> ``gptbot``)."""
     stripped = user_agent.strip()
@@ -382,30 +384,100 @@ def _read_structured(
     return found
 
 
-def _add(
-    directives: list[Directive],
+_Rule = tuple[str | None, str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What one meta or field value says, wherever it stands: its lines are added by the caller
+    (the diagnostics here have line 0), so that the same value on another page reads the same."""
+
+    rules: tuple[_Rule, ...]
+    """(scope, written scope, rule) of each known rule."""
+    diagnostics: tuple[Diagnostic, ...]
+    speaks: bool
+    """Whether some rule has a reading in :data:`VOCABULARY` (the others only show it was seen)."""
+
+    def place(
+        self, line: int, raw: str, carrier: Carrier, note: str, token: str | None = None
+    ) -> tuple[list[Directive], tuple[Diagnostic, ...]]:
+        """The directives and diagnostics of this value at ``line``; with ``token``, only the
+        directives that can give that crawler a statement."""
+        # The diagnostics of this meta or field line travel with its directives (a minified page
+        # has every meta on line 1, so the line alone would not tell whose they are).
+        mine = tuple([Diagnostic(line, d.code, d.message) for d in self.diagnostics])
+        return [
+            Directive(rule, scope, carrier, line, raw, written, note, mine)
+            for scope, written, rule in self.rules
+            if token is None or ((scope is None or scope == token) and rule in VOCABULARY)
+        ], mine
+
+
+def _known_rules(
+    rules: Iterable[_Rule],
     diagnostics: list[Diagnostic],
-    rules: Iterable[tuple[str | None, str | None, str]],
-    *,
-    carrier: Carrier,
-    line: int,
-    raw: str,
     default_scope: tuple[str | None, str | None] | None = None,
-    note: str = "",
-    first_diagnostic: int,
-) -> None:
-    found: list[Directive] = []
+) -> _Read:
+    found: list[_Rule] = []
     for scope, written, rule in rules:
         if default_scope is not None and written is None:
             scope, written = default_scope
         if not _known(rule):
-            diagnostics.append(Diagnostic(line, "unknown-rule", f"{rule!r} ignored"))
+            diagnostics.append(Diagnostic(0, "unknown-rule", f"{rule!r} ignored"))
             continue
-        found.append(Directive(rule, scope, carrier, line, raw, written, note))
-    # The diagnostics of this meta or field line travel with its directives (a minified page
-    # has every meta on line 1, so the line alone would not tell whose they are).
-    mine = tuple(diagnostics[first_diagnostic:])
-    directives.extend(replace(d, diagnostics=mine) if mine else d for d in found)
+        found.append((scope, written, rule))
+    speaks = any(rule in VOCABULARY for _, _, rule in found)
+    return _Read(tuple(found), tuple(diagnostics), speaks)
+
+
+def _read_value(value: str, field: str) -> _Read:
+    """A header field value (or ``http-equiv`` meta content) of ``field``."""
+    diagnostics: list[Diagnostic] = []
+    if len(value) > HEADER_LIMIT:
+        diagnostics.append(
+            Diagnostic(0, "size-limit", f"{field} value cut after {HEADER_LIMIT} characters")
+        )
+        value = value[:HEADER_LIMIT]
+    rules = None
+    if ";" in value:
+        rules = _read_structured(value, 0, diagnostics)
+        if rules is None:
+            diagnostics.append(
+                Diagnostic(0, "not-structured", f"{field}: ';' but no SF List; comma form")
+            )
+    elif field == "robots-tag":
+        diagnostics.append(
+            Diagnostic(0, "legacy-form", "Robots-Tag without parameters read in the comma form")
+        )
+    if rules is None:
+        rules = _read_rules(value, 0, diagnostics, prefixes=True)
+    return _known_rules(rules, diagnostics)
+
+
+def _read_meta(name: str, content: str, http_equiv: bool, named: bool) -> _Read | None:
+    """A meta (``named``: its name is the crawler asked about), or ``None`` when it is not one
+    that robots rules are read from."""
+    if http_equiv:
+        return _read_value(content, name) if name in ("x-robots-tag", "robots-tag") else None
+    if name == "robots":
+        scope: tuple[str | None, str | None] = (None, "robots")
+    elif named or (extract_product_token(name) == name and name and _all_rules(content)):
+        scope = (name, name)
+    else:
+        return None
+    diagnostics: list[Diagnostic] = []
+    return _known_rules(_read_rules(content, 0, diagnostics, prefixes=False), diagnostics, scope)
+
+
+# Pages of a site repeat their metas on other lines, and headers repeat: a value reads the same
+# wherever it stands. Long values are read every time rather than kept.
+_read_meta_cached: Final = functools.lru_cache(maxsize=4096)(_read_meta)
+_CACHED_LENGTH: Final = 1024
+
+
+def _meta_reading(meta: Meta, named: bool) -> _Read | None:
+    read = _read_meta_cached if len(meta.content) <= _CACHED_LENGTH else _read_meta
+    return read(meta.name, meta.content, meta.http_equiv, named)
 
 
 def read_robots_headers(headers: Iterable[tuple[str, str]]) -> RobotsTags:
@@ -419,56 +491,19 @@ def read_robots_headers(headers: Iterable[tuple[str, str]]) -> RobotsTags:
         field = name.strip().lower()
         if field not in ("x-robots-tag", "robots-tag"):
             continue
-        _read_header_value(
-            value,
-            index,
-            field,
-            directives=directives,
-            diagnostics=diagnostics,
-            carrier=Carrier.HTTP_HEADER,
+        found, mine = _read_value(value, field).place(
+            index, value[:HEADER_LIMIT], Carrier.HTTP_HEADER, ""
         )
+        directives.extend(found)
+        diagnostics.extend(mine)
     return RobotsTags(tuple(directives), tuple(diagnostics))
 
 
-def _read_header_value(
-    value: str,
-    line: int,
-    field: str,
-    *,
-    directives: list[Directive],
-    diagnostics: list[Diagnostic],
-    carrier: Carrier,
-    note: str = "",
-) -> None:
-    first = len(diagnostics)
-    if len(value) > HEADER_LIMIT:
-        diagnostics.append(
-            Diagnostic(line, "size-limit", f"{field} value cut after {HEADER_LIMIT} characters")
-        )
-        value = value[:HEADER_LIMIT]
-    rules = None
-    if ";" in value:
-        rules = _read_structured(value, line, diagnostics)
-        if rules is None:
-            diagnostics.append(
-                Diagnostic(line, "not-structured", f"{field}: ';' but no SF List; comma form")
-            )
-    elif field == "robots-tag":
-        diagnostics.append(
-            Diagnostic(line, "legacy-form", "Robots-Tag without parameters read in the comma form")
-        )
-    if rules is None:
-        rules = _read_rules(value, line, diagnostics, prefixes=True)
-    _add(
-        directives,
-        diagnostics,
-        rules,
-        carrier=carrier,
-        line=line,
-        raw=value,
-        note=note,
-        first_diagnostic=first,
-    )
+def _meta_note(meta: Meta) -> str:
+    note = "" if meta.in_head else _HEAD_NOTE
+    if meta.http_equiv:
+        return f"http-equiv {meta.name}" + (f"; {note}" if note else "")
+    return note
 
 
 def read_robots_meta(metas: Iterable[Meta], *, user_agent: str | None = None) -> RobotsTags:
@@ -483,42 +518,17 @@ def read_robots_meta(metas: Iterable[Meta], *, user_agent: str | None = None) ->
     directives: list[Directive] = []
     diagnostics: list[Diagnostic] = []
     for meta in metas:
-        note = "" if meta.in_head else _HEAD_NOTE
-        if meta.http_equiv:
-            if meta.name in ("x-robots-tag", "robots-tag"):
-                _read_header_value(
-                    meta.content,
-                    meta.line,
-                    meta.name,
-                    directives=directives,
-                    diagnostics=diagnostics,
-                    carrier=Carrier.HTML_META,
-                    note=f"http-equiv {meta.name}" + (f"; {note}" if note else ""),
-                )
+        reading = _meta_reading(meta, meta.name == wanted)
+        if reading is None:
             continue
-        name = meta.name
-        if name == "robots":
-            scope: tuple[str | None, str | None] = (None, "robots")
-        elif name == wanted or (
-            extract_product_token(name) == name and name and _all_rules(meta.content)
-        ):
-            scope = (name, name)
-        else:
-            continue
-        first = len(diagnostics)
-        rules = _read_rules(meta.content, meta.line, diagnostics, prefixes=False)
-        _add(
-            directives,
-            diagnostics,
-            rules,
-            carrier=Carrier.HTML_META,
-            line=meta.line,
-            raw=meta.content,
-            default_scope=scope,
-            note=note,
-            first_diagnostic=first,
-        )
+        found, mine = reading.place(meta.line, _raw(meta), Carrier.HTML_META, _meta_note(meta))
+        directives.extend(found)
+        diagnostics.extend(mine)
     return RobotsTags(tuple(directives), tuple(diagnostics))
+
+
+def _raw(meta: Meta) -> str:
+    return meta.content[:HEADER_LIMIT] if meta.http_equiv else meta.content
 
 
 def _all_rules(content: str) -> bool:
@@ -538,8 +548,22 @@ def _all_rules(content: str) -> bool:
 def parse_robots_meta(
     metas: Iterable[Meta], *, user_agent: str, media: str | None = None
 ) -> tuple[Statement, ...]:
-    """The statements of a page's robots metas that bind ``user_agent`` (:class:`RobotsTags`)."""
-    return read_robots_meta(metas, user_agent=user_agent).statements(user_agent, media=media)
+    """The statements of a page's robots metas that bind ``user_agent`` (:class:`RobotsTags`).
+
+    The same as ``read_robots_meta(metas, user_agent=user_agent).statements(user_agent,
+    media=media)``, without making the directives that cannot bind ``user_agent``.
+    """
+    token = _token(user_agent)
+    directives: list[Directive] = []
+    for meta in metas:
+        reading = _meta_reading(meta, meta.name == token)
+        if reading is None or not reading.speaks:
+            continue
+        found, _ = reading.place(meta.line, _raw(meta), Carrier.HTML_META, _meta_note(meta), token)
+        directives.extend(found)
+    if not directives:
+        return ()
+    return RobotsTags(tuple(directives)).statements(user_agent, media=media)
 
 
 def parse_x_robots_tag(

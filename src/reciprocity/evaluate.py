@@ -270,12 +270,15 @@ def evaluate(
             if isinstance(html, HtmlSignals)
             else scan_html(html, encoding=_charset(content_type))
         )
-        for statement in parse_robots_meta(page.metas, user_agent=user_agent, media=kind):
-            evidence.append(Evidence(statement, url, document_stamp))
-        for statement in licence_statements(
-            page.links, page.licence_urls, page.metas, base_url=url
-        ):
-            evidence.append(Evidence(statement, url, document_stamp))
+        evidence.extend(
+            [
+                Evidence(statement, url, document_stamp)
+                for statement in (
+                    *parse_robots_meta(page.metas, user_agent=user_agent, media=kind),
+                    *licence_statements(page.links, page.licence_urls, page.metas, base_url=url),
+                )
+            ]
+        )
 
     # TDMRep resolves by override (file, then header, then meta), not most-restrictively:
     # its own rule picks one statement, whose source is the carrier that set it.
@@ -285,7 +288,7 @@ def evaluate(
             tdmrep_json if isinstance(tdmrep_json, TdmRepFile) else parse_tdmrep_json(tdmrep_json)
         )
     tdm_metas = (
-        [(m.name, m.content, m.line) for m in page.metas if m.name.strip() in _TDM_METAS]
+        [(m.name, m.content, m.line) for m in page.metas if m.name in _TDM_METAS]
         if page is not None
         else None
     )

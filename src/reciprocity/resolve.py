@@ -26,6 +26,7 @@ from reciprocity.uses import USES, Stance, Use
 __all__ = ["Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
 
 _DENY, _ALLOW = Stance.DENY, Stance.ALLOW
+_TRAIN, _AI_USE, _SEARCH = Use.TRAIN_AI, Use.AI_USE, Use.SEARCH
 
 
 @quick_init
@@ -193,8 +194,8 @@ def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
     """Per use, the evidence that denies it and the evidence that allows it (with whether the
     allow is a deny lifted by accepted obligations)."""
     # One pass over the stances actually stated (most statements speak about one or two uses).
-    denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
-    allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
+    denies: dict[Use, list[Evidence]] = {_TRAIN: [], _AI_USE: [], _SEARCH: []}
+    allows: dict[Use, list[tuple[Evidence, bool]]] = {_TRAIN: [], _AI_USE: [], _SEARCH: []}
     deny, allow = _DENY, _ALLOW
     for item in found:
         statement = item.statement
@@ -240,24 +241,28 @@ def resolve(
     denies, allows = _sort(found, accepted)
     decisions = []
     for use in USES:
-        denied, allowed = denies[use], allows[use]
+        denied = denies[use]
         if denied:
             lift: tuple[str, ...] = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
-            named = [d.statement.exceptions for d in denied]
-            if all(named):
-                lift = tuple(dict.fromkeys([e for exceptions in named for e in exceptions]))
-            decisions.append(UseDecision(use, Stance.DENY, tuple(denied), lift))
-        elif allowed:
-            found_obligations: dict[str, None] = {}
-            for item, lifted in allowed:
-                statement = item.statement
-                if lifted:
-                    found_obligations.update(dict.fromkeys(statement.exceptions))
-                if statement.obligations:
-                    found_obligations.update(dict.fromkeys(statement.obligations))
-            deciding = tuple([item for item, _ in allowed])
-            decisions.append(UseDecision(use, Stance.ALLOW, deciding, (), tuple(found_obligations)))
-        else:
+            if all(d.statement.exceptions for d in denied):
+                named: dict[str, None] = {}
+                for d in denied:
+                    named.update(dict.fromkeys(d.statement.exceptions))
+                lift = tuple(named)
+            decisions.append(UseDecision(use, _DENY, tuple(denied), lift))
+            continue
+        allowed = allows[use]
+        if not allowed:
             decisions.append(_UNKNOWN[use])
+            continue
+        obligations: dict[str, None] = {}
+        for item, lifted in allowed:
+            statement = item.statement
+            if lifted:
+                obligations.update(dict.fromkeys(statement.exceptions))
+            if statement.obligations:
+                obligations.update(dict.fromkeys(statement.obligations))
+        deciding = tuple([item for item, _ in allowed])
+        decisions.append(UseDecision(use, _ALLOW, deciding, (), tuple(obligations)))
     return Decision(url, tuple(decisions), found, accepted)

@@ -123,3 +123,13 @@ def test_fast_line_split_equals_googles_reading(line: str) -> None:
         assert (key, value.strip(_WS), None) == _split_line(line)
     else:
         assert rest == line
+
+
+@given(st.text(alphabet="/?;#:.a%\x00 é*$", max_size=20))
+def test_a_path_is_its_own_path(text: str) -> None:
+    # Other mechanisms pass the path on instead of the URL: reading it again must not change it,
+    # and a path reads as the same path of an http(s) URL.
+    path = path_params_query(text)
+    assert path_params_query(path) == path
+    if text.startswith("/") and not text.startswith("//"):
+        assert path_params_query(text) == path_params_query("https://host.example" + text)

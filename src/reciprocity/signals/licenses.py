@@ -411,10 +411,13 @@ def _absolute(base_url: str | None, href: str) -> str:
     return urljoin(base_url, href)
 
 
+_NO_MARKS: Final = LicenceMarks()
+
+
 def _is_licence_link(link: Link) -> bool:
     if link.type is not None and "rsl" in link.type:
         return False  # RSL 1.0 uses rel=license with type=application/rsl+xml
-    return any(token in _LICENCE_RELS for token in link.rel)
+    return not _LICENCE_RELS.isdisjoint(link.rel)
 
 
 # What one link, meta or badge says, without its line (a template with line 0, its
@@ -475,7 +478,9 @@ _badge_mark_cached: Final = functools.lru_cache(maxsize=1024)(_badge_mark)
 
 def _placed(template: Statement, line: int) -> Statement:
     t = template
-    diagnostics = tuple([Diagnostic(line, d.code, d.message) for d in t.diagnostics])
+    diagnostics = (
+        tuple([Diagnostic(line, d.code, d.message) for d in t.diagnostics]) if t.diagnostics else ()
+    )
     return Statement(
         t.mechanism, t.carrier, t.stances, t.raw, line, t.rule, t.exceptions, t.obligations,
         t.license, t.note, diagnostics,
@@ -494,19 +499,8 @@ def read_licences(
     ``base_url`` (the page's URL, or its ``<base href>``) resolves relative ``href`` values;
     without it they are kept as written.
     """
-    marks: list[Statement] = []
-    diagnostics: list[Diagnostic] = []
+    found: list[tuple[_Mark, int]] = []
     named: set[str] = set()
-
-    def add(mark: _Mark, line: int) -> None:
-        template, diagnostic, licence = mark
-        if diagnostic is not None:
-            diagnostics.append(Diagnostic(line, diagnostic.code, diagnostic.message))
-        if template is not None:
-            marks.append(_placed(template, line))
-        if licence is not None:
-            named.add(licence)
-
     for link in links:
         if not _is_licence_link(link):
             continue
@@ -514,22 +508,38 @@ def read_licences(
         # The page's URL matters only to a relative href: keep it out of the memo's key then.
         base = base_url if base_url and not href[:8].lower().startswith(_HTTP) else None
         read = _link_mark_cached if len(href) <= _CACHED_LENGTH else _link_mark
-        add(read(link.tag, link.rel, href, base), link.line)
+        mark = read(link.tag, link.rel, href, base)
+        found.append((mark, link.line))
+        if mark[2] is not None:
+            named.add(mark[2])
 
     for meta in metas:
         if meta.http_equiv or meta.name not in LICENCE_METAS or not meta.content.strip():
             continue
         read_meta = _meta_mark_cached if len(meta.content) <= _CACHED_LENGTH else _meta_mark
         relative = meta.content.strip().startswith(("/", "./", "../"))
-        add(read_meta(meta.name, meta.content, base_url if relative else None), meta.line)
+        mark = read_meta(meta.name, meta.content, base_url if relative else None)
+        found.append((mark, meta.line))
+        if mark[2] is not None:
+            named.add(mark[2])
 
     for badge in licence_urls:
         read_badge = _badge_mark_cached if len(badge.url) <= _CACHED_LENGTH else _badge_mark
         mark = read_badge(badge.tag, badge.url)
-        if mark[2] is not None and mark[2] in named:
-            continue  # the link around the badge already said it
-        add(mark, badge.line)
+        if mark[2] is not None:
+            if mark[2] in named:
+                continue  # the link around the badge already said it
+            named.add(mark[2])
+        found.append((mark, badge.line))
 
+    if not found:
+        return _NO_MARKS
+    marks = [_placed(template, line) for (template, _, _), line in found if template is not None]
+    diagnostics = [
+        Diagnostic(line, diagnostic.code, diagnostic.message)
+        for (_, diagnostic, _), line in found
+        if diagnostic is not None
+    ]
     distinct = {m.license for m in marks if m.license}
     if len(distinct) > 1:
         diagnostics.append(

@@ -437,6 +437,11 @@ def path_params_query(url: str) -> str:
     Scheme, authority and fragment are dropped; the result always starts with ``/`` (``/`` when
     the URL has no path). The URL is not normalised: pass it %-encoded, as Google expects.
     """
+    if url[:1] == "/" and url[1:2] != "/":
+        # Already a path (callers pass one on to the next mechanism): only a fragment or NUL
+        # can still be cut.
+        path = url.partition("#")[0]
+        return path.partition("\x00")[0] if "\x00" in path else path
     search = _PATH_START_RE.search
     start = 0
     # http(s) URLs, nearly every query, skip the scheme search: "://" is where Google finds it.

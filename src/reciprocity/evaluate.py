@@ -23,7 +23,7 @@ from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
 from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
-from reciprocity.signals.robots import RobotsTxt, path_params_query
+from reciprocity.signals.robots import RobotsTxt, path_or_url, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
 from reciprocity.signals.rsl import RslDocument, parse_rsl
 from reciprocity.signals.statement import Carrier, Statement
@@ -293,7 +293,7 @@ def evaluate(
         else None
     )
     tdm_meta = parse_tdmrep_meta(tdm_metas) if tdm_metas else None
-    file_rule = tdm_file.lookup(path) if tdm_file is not None else None
+    file_rule = tdm_file.lookup(path_or_url(url, path)) if tdm_file is not None else None
     for statement in _tdmrep_statements(file_rule, tdm_header, tdm_meta):
         if statement.carrier is Carrier.TDMREP_JSON:
             source, stamp = f"{origin}/.well-known/tdmrep.json", when.get("tdmrep.json")

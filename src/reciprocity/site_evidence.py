@@ -22,7 +22,7 @@ from reciprocity.resolve import Evidence
 from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt
-from reciprocity.signals.robots import RobotsMatch, RobotsTxt
+from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_or_url
 from reciprocity.signals.rsl import RslDocument, license_urls_from_robots
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
@@ -173,7 +173,7 @@ class SiteEvidence:
         robots.txt's (it comes before the document's own) and the ai.txt's and RSL licence's
         (after it)."""
         usage = aipref.applicable_rules(self._usage_rules, path) if self._usage_rules else ()
-        ai_match = self._ai_match(path) if self._ai_match is not None else None
+        ai_match = self._ai_match(path_or_url(url, path)) if self._ai_match is not None else None
         key = (
             tuple([decide(path) for decide in self._deciders]),
             usage,
@@ -203,7 +203,7 @@ class SiteEvidence:
         after: list[Evidence] = []
         if self._ai is not None:
             stamp = stamps.get("ai.txt")
-            for statement in self._ai.statements(path, self._user_agent):
+            for statement in self._ai.statements(path_or_url(url, path), self._user_agent):
                 after.append(Evidence(statement, self._ai_source, stamp))
         if self._rsl is not None:
             stamp = stamps.get("rsl")

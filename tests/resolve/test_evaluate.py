@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 
 from reciprocity.evaluate import evaluate
+from reciprocity.signals.aitxt import parse_ai_txt
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.statement import Mechanism
 from reciprocity.uses import Use
@@ -139,6 +140,22 @@ def test_ai_txt_and_rsl() -> None:
     assert licensed.for_use("search") == "allow"
     rsl = [e for e in licensed.evidence if e.mechanism is Mechanism.RSL]
     assert {e.source for e in rsl} == {"https://x.example/license.xml"}
+
+
+@pytest.mark.parametrize("parsed", [False, True])
+def test_a_path_that_starts_with_two_slashes_stays_a_path(parsed: bool) -> None:
+    # `https://x.example//a` has the path `//a`; handed on alone, `//a` would read as the URL
+    # of host `a` (path `/`), and `Disallow: //` would not match it.
+    ai_txt = (
+        parse_ai_txt(b"User-agent: *\nDisallow: //\n")
+        if parsed
+        else b"User-agent: *\nDisallow: //\n"
+    )
+    tdmrep = b'[{"location": "/a", "tdm-reservation": 1}, {"location": "/", "tdm-reservation": 0}]'
+    decision = evaluate("https://x.example//a", ai_txt=ai_txt, tdmrep_json=tdmrep)
+    assert decision.for_use("train-ai") == "deny"
+    assert {e.mechanism for e in decision.decision(Use.TRAIN_AI).deciding} == {Mechanism.AI_TXT}
+    assert evaluate("https://x.example/a", ai_txt=ai_txt).for_use("train-ai") == "unknown"
 
 
 def _jpeg_with_xmp(value: str) -> bytes:

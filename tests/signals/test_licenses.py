@@ -397,7 +397,7 @@ def test_a_mark_reads_the_same_on_any_line(marks: list[tuple[str, str]], base: s
         ] + [(d.line + shift if d.line else 0, d.code, d.message) for d in found.diagnostics]
 
     assert unplaced(before, 10) == unplaced(after, 0)
-    relative = any(not v.startswith(("http", "//")) for _, v in marks)
+    relative = any(not v.lower().startswith(("http://", "https://")) for _, v in marks)
     if not relative:
         assert elsewhere == before
 
@@ -408,3 +408,9 @@ def test_a_relative_licence_url_is_resolved_against_each_page() -> None:
         meta = read_licences([], [], [Meta("license", "./licence.html", 4)], base_url=base)
         assert [m.license for m in link.marks] == [base + "licence.html"]
         assert [m.license for m in meta.marks] == [base + "licence.html"]
+
+
+@given(MARKS, st.sampled_from([None, "https://a.example/x/"]))
+def test_statements_are_those_of_the_marks(marks: list[tuple[str, str]], base: str | None) -> None:
+    page = _page(marks, 0)
+    assert licence_statements(*page, base_url=base) == read_licences(*page, base_url=base).marks

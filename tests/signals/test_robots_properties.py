@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reciprocity.signals.robots import RobotsTxt, path_params_query
+from reciprocity.signals.robots import RobotsTxt, path_or_url, path_params_query
 
 LINES = st.lists(
     st.one_of(
@@ -127,9 +127,11 @@ def test_fast_line_split_equals_googles_reading(line: str) -> None:
 
 @given(st.text(alphabet="/?;#:.a%\x00 é*$", max_size=20))
 def test_a_path_is_its_own_path(text: str) -> None:
-    # Other mechanisms pass the path on instead of the URL: reading it again must not change it,
-    # and a path reads as the same path of an http(s) URL.
-    path = path_params_query(text)
-    assert path_params_query(path) == path
+    # Other mechanisms are handed the path instead of the URL (path_or_url): reading it again must
+    # give it back. A path that starts with `//` is not handed on: alone it reads as a
+    # scheme-relative URL.
+    url = "https://host.example" + text if text.startswith("/") else text
+    path = path_params_query(url)
+    assert path_params_query(path_or_url(url, path)) == path
     if text.startswith("/") and not text.startswith("//"):
-        assert path_params_query(text) == path_params_query("https://host.example" + text)
+        assert path_params_query(text) == path_params_query(url)

@@ -499,6 +499,32 @@ def read_licences(
     ``base_url`` (the page's URL, or its ``<base href>``) resolves relative ``href`` values;
     without it they are kept as written.
     """
+    found = _found(links, licence_urls, metas, base_url)
+    if not found:
+        return _NO_MARKS
+    marks = [_placed(template, line) for (template, _, _), line in found if template is not None]
+    diagnostics = [
+        Diagnostic(line, diagnostic.code, diagnostic.message)
+        for (_, diagnostic, _), line in found
+        if diagnostic is not None
+    ]
+    distinct = {m.license for m in marks if m.license}
+    if len(distinct) > 1:
+        diagnostics.append(
+            Diagnostic(
+                0, "several-licences", f"the page names {len(distinct)} licences: all are kept"
+            )
+        )
+    return LicenceMarks(tuple(marks), tuple(diagnostics))
+
+
+def _found(
+    links: Iterable[Link],
+    licence_urls: Iterable[LicenceUrl],
+    metas: Iterable[Meta],
+    base_url: str | None,
+) -> list[tuple[_Mark, int]]:
+    """Each mark of the page, unplaced, with its line, in the order they are kept."""
     found: list[tuple[_Mark, int]] = []
     named: set[str] = set()
     for link in links:
@@ -531,23 +557,7 @@ def read_licences(
                 continue  # the link around the badge already said it
             named.add(mark[2])
         found.append((mark, badge.line))
-
-    if not found:
-        return _NO_MARKS
-    marks = [_placed(template, line) for (template, _, _), line in found if template is not None]
-    diagnostics = [
-        Diagnostic(line, diagnostic.code, diagnostic.message)
-        for (_, diagnostic, _), line in found
-        if diagnostic is not None
-    ]
-    distinct = {m.license for m in marks if m.license}
-    if len(distinct) > 1:
-        diagnostics.append(
-            Diagnostic(
-                0, "several-licences", f"the page names {len(distinct)} licences: all are kept"
-            )
-        )
-    return LicenceMarks(tuple(marks), tuple(diagnostics))
+    return found
 
 
 def _is_http(url: str) -> bool:
@@ -596,4 +606,5 @@ def licence_statements(
     base_url: str | None = None,
 ) -> tuple[Statement, ...]:
     """The licence statements of one page (:func:`read_licences` without the diagnostics)."""
-    return read_licences(links, licence_urls, metas, base_url=base_url).statements()
+    found = _found(links, licence_urls, metas, base_url)
+    return tuple([_placed(template, line) for (template, _, _), line in found if template])

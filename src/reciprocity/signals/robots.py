@@ -51,6 +51,7 @@ __all__ = [
     "access_for_status",
     "extract_product_token",
     "normalise_pattern",
+    "path_or_url",
     "path_params_query",
     "pattern_matches",
 ]
@@ -468,6 +469,13 @@ def path_params_query(url: str) -> str:
     if "\x00" in path:
         path = path[: path.index("\x00")]  # Google matches a C string
     return path if path.startswith("/") else "/" + path
+
+
+def path_or_url(url: str, path: str) -> str:
+    """What to hand a function that takes "a path or a URL" for ``url``, whose
+    :func:`path_params_query` is ``path``: the path (nothing left to find in it), or the URL when
+    the path starts with ``//`` (read alone, that would be a scheme-relative URL's host)."""
+    return url if path.startswith("//") else path
 
 
 def extract_product_token(value: str) -> str:

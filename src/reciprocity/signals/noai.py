@@ -298,14 +298,16 @@ def _rule_with_value(name: str, value: str) -> str:
     return f"{name.lower()}:{' '.join(value.split()).lower()}"
 
 
-def _read_rules(
-    text: str, line: int, diagnostics: list[Diagnostic], *, prefixes: bool
-) -> list[tuple[str | None, str | None, str]]:
+_Rule = tuple[str | None, str | None, str]
+"""(scope, written scope, rule) of one rule: see :class:`Directive`."""
+
+
+def _read_rules(text: str, diagnostics: list[Diagnostic], *, prefixes: bool) -> list[_Rule]:
     """(scope, written scope, rule) for each rule of a legacy comma-separated value.
 
     With ``prefixes`` (headers), ``agent:`` scopes the rules after it up to the next prefix.
     """
-    found: list[tuple[str | None, str | None, str]] = []
+    found: list[_Rule] = []
     scope: str | None = None
     written: str | None = None
     for item in _SEPARATORS_RE.split(text):
@@ -320,7 +322,7 @@ def _read_rules(
                 continue
             if not prefixes:
                 diagnostics.append(
-                    Diagnostic(line, "unknown-rule", f"{item!r} is not a robots rule; ignored")
+                    Diagnostic(0, "unknown-rule", f"{item!r} is not a robots rule; ignored")
                 )
                 continue
             if name == "*":
@@ -337,17 +339,15 @@ def _read_rules(
         words = item.split()
         if len(words) > 1:
             diagnostics.append(
-                Diagnostic(line, "space-separated", f"{item!r} read as {len(words)} rules")
+                Diagnostic(0, "space-separated", f"{item!r} read as {len(words)} rules")
             )
         found.extend((scope, written, word.lower()) for word in words)
     return found
 
 
-def _read_structured(
-    text: str, line: int, diagnostics: list[Diagnostic]
-) -> list[tuple[str | None, str | None, str]] | None:
+def _read_structured(text: str, diagnostics: list[Diagnostic]) -> list[_Rule] | None:
     """The Structured Field List form (draft-illyes-repext), or ``None`` when it is not one."""
-    found: list[tuple[str | None, str | None, str]] = []
+    found: list[_Rule] = []
     for member in text.split(","):
         member = member.strip(" \t")
         if not member:
@@ -363,7 +363,7 @@ def _read_structured(
             param = param.strip(" \t")
             if not param:
                 diagnostics.append(
-                    Diagnostic(line, "empty-parameter", f"empty parameter after {item!r} skipped")
+                    Diagnostic(0, "empty-parameter", f"empty parameter after {item!r} skipped")
                 )
                 continue
             key, sep, value = param.partition("=")
@@ -372,7 +372,7 @@ def _read_structured(
                 if not _SF_KEY_RE.fullmatch(key.lower()):
                     return None
                 diagnostics.append(
-                    Diagnostic(line, "key-case", f"parameter {key!r} read as {key.lower()!r}")
+                    Diagnostic(0, "key-case", f"parameter {key!r} read as {key.lower()!r}")
                 )
             if sep and value.strip() == "?0":
                 continue  # a false Boolean parameter says nothing
@@ -382,9 +382,6 @@ def _read_structured(
                 rule = key.lower()
             found.append((scope, written, rule))
     return found
-
-
-_Rule = tuple[str | None, str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,7 +437,7 @@ def _read_value(value: str, field: str) -> _Read:
         value = value[:HEADER_LIMIT]
     rules = None
     if ";" in value:
-        rules = _read_structured(value, 0, diagnostics)
+        rules = _read_structured(value, diagnostics)
         if rules is None:
             diagnostics.append(
                 Diagnostic(0, "not-structured", f"{field}: ';' but no SF List; comma form")
@@ -450,7 +447,7 @@ def _read_value(value: str, field: str) -> _Read:
             Diagnostic(0, "legacy-form", "Robots-Tag without parameters read in the comma form")
         )
     if rules is None:
-        rules = _read_rules(value, 0, diagnostics, prefixes=True)
+        rules = _read_rules(value, diagnostics, prefixes=True)
     return _known_rules(rules, diagnostics)
 
 
@@ -466,7 +463,7 @@ def _read_meta(name: str, content: str, http_equiv: bool, named: bool) -> _Read 
     else:
         return None
     diagnostics: list[Diagnostic] = []
-    return _known_rules(_read_rules(content, 0, diagnostics, prefixes=False), diagnostics, scope)
+    return _known_rules(_read_rules(content, diagnostics, prefixes=False), diagnostics, scope)
 
 
 # Pages of a site repeat their metas on other lines, and headers repeat: a value reads the same

@@ -26,7 +26,6 @@ from reciprocity.uses import USES, Stance, Use
 __all__ = ["Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
 
 _DENY, _ALLOW = Stance.DENY, Stance.ALLOW
-_TRAIN, _AI_USE, _SEARCH = Use.TRAIN_AI, Use.AI_USE, Use.SEARCH
 
 
 @quick_init
@@ -194,8 +193,8 @@ def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
     """Per use, the evidence that denies it and the evidence that allows it (with whether the
     allow is a deny lifted by accepted obligations)."""
     # One pass over the stances actually stated (most statements speak about one or two uses).
-    denies: dict[Use, list[Evidence]] = {_TRAIN: [], _AI_USE: [], _SEARCH: []}
-    allows: dict[Use, list[tuple[Evidence, bool]]] = {_TRAIN: [], _AI_USE: [], _SEARCH: []}
+    denies: dict[Use, list[Evidence]] = {use: [] for use in USES}
+    allows: dict[Use, list[tuple[Evidence, bool]]] = {use: [] for use in USES}
     deny, allow = _DENY, _ALLOW
     for item in found:
         statement = item.statement

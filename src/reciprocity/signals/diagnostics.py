@@ -15,6 +15,10 @@ class Diagnostic:
     code: str
     message: str
 
+    def at(self, line: int) -> Diagnostic:
+        """The same diagnostic on ``line`` (a reading remembered per value is placed per page)."""
+        return Diagnostic(line, self.code, self.message)
+
     def __str__(self) -> str:
         return (
             f"line {self.line}: {self.code}: {self.message}"

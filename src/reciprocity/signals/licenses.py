@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urljoin
 
+from reciprocity._memo import value_cache
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.html import LicenceUrl, Link, Meta
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
@@ -424,7 +425,6 @@ def _is_licence_link(link: Link) -> bool:
 # diagnostics too), the page's diagnostic, and the licence it names (badges after a link to the
 # same licence are not repeated): the pages of a site repeat these on other lines.
 _Mark = tuple[Statement | None, Diagnostic | None, str | None]
-_CACHED_LENGTH: Final = 2048
 
 
 def _unknown_mark(url: str, written: str, carrier: Carrier, rule: str) -> _Mark:
@@ -433,6 +433,7 @@ def _unknown_mark(url: str, written: str, carrier: Carrier, rule: str) -> _Mark:
     return _statement(licence, carrier, written, 0, rule, diagnostics=mine), diagnostic, None
 
 
+@value_cache(maxsize=4096, longest=2048)
 def _link_mark(tag: str, rel: tuple[str, ...], href: str, base_url: str | None) -> _Mark:
     rule = f"{tag} rel={' '.join(rel)}"
     other_scheme = _URL_SCHEME_RE.match(href) is not None and not _is_http(href)
@@ -446,6 +447,7 @@ def _link_mark(tag: str, rel: tuple[str, ...], href: str, base_url: str | None) 
     return _statement(licence, Carrier.HTML_LINK, href, 0, rule), None, licence.license
 
 
+@value_cache(maxsize=1024, longest=2048)
 def _meta_mark(name: str, written: str, base_url: str | None) -> _Mark:
     content = written.strip()
     rule = f"meta name={name}"
@@ -460,6 +462,7 @@ def _meta_mark(name: str, written: str, base_url: str | None) -> _Mark:
     return None, Diagnostic(0, "unrecognised-licence", unread), None
 
 
+@value_cache(maxsize=1024, longest=2048)
 def _badge_mark(tag: str, url: str) -> _Mark:
     licence = licence_from_url(url)
     if licence is None:
@@ -471,16 +474,9 @@ def _badge_mark(tag: str, url: str) -> _Mark:
     return statement, None, licence.license
 
 
-_link_mark_cached: Final = functools.lru_cache(maxsize=4096)(_link_mark)
-_meta_mark_cached: Final = functools.lru_cache(maxsize=1024)(_meta_mark)
-_badge_mark_cached: Final = functools.lru_cache(maxsize=1024)(_badge_mark)
-
-
 def _placed(template: Statement, line: int) -> Statement:
     t = template
-    diagnostics = (
-        tuple([Diagnostic(line, d.code, d.message) for d in t.diagnostics]) if t.diagnostics else ()
-    )
+    diagnostics = tuple([d.at(line) for d in t.diagnostics]) if t.diagnostics else ()
     return Statement(
         t.mechanism, t.carrier, t.stances, t.raw, line, t.rule, t.exceptions, t.obligations,
         t.license, t.note, diagnostics,
@@ -503,11 +499,7 @@ def read_licences(
     if not found:
         return _NO_MARKS
     marks = [_placed(template, line) for (template, _, _), line in found if template is not None]
-    diagnostics = [
-        Diagnostic(line, diagnostic.code, diagnostic.message)
-        for (_, diagnostic, _), line in found
-        if diagnostic is not None
-    ]
+    diagnostics = [diagnostic.at(line) for (_, diagnostic, _), line in found if diagnostic]
     distinct = {m.license for m in marks if m.license}
     if len(distinct) > 1:
         diagnostics.append(
@@ -533,8 +525,7 @@ def _found(
         href = link.href
         # The page's URL matters only to a relative href: keep it out of the memo's key then.
         base = base_url if base_url and not href[:8].lower().startswith(_HTTP) else None
-        read = _link_mark_cached if len(href) <= _CACHED_LENGTH else _link_mark
-        mark = read(link.tag, link.rel, href, base)
+        mark = _link_mark(link.tag, link.rel, href, base)
         found.append((mark, link.line))
         if mark[2] is not None:
             named.add(mark[2])
@@ -542,16 +533,14 @@ def _found(
     for meta in metas:
         if meta.http_equiv or meta.name not in LICENCE_METAS or not meta.content.strip():
             continue
-        read_meta = _meta_mark_cached if len(meta.content) <= _CACHED_LENGTH else _meta_mark
         relative = meta.content.strip().startswith(("/", "./", "../"))
-        mark = read_meta(meta.name, meta.content, base_url if relative else None)
+        mark = _meta_mark(meta.name, meta.content, base_url if relative else None)
         found.append((mark, meta.line))
         if mark[2] is not None:
             named.add(mark[2])
 
     for badge in licence_urls:
-        read_badge = _badge_mark_cached if len(badge.url) <= _CACHED_LENGTH else _badge_mark
-        mark = read_badge(badge.tag, badge.url)
+        mark = _badge_mark(badge.tag, badge.url)
         if mark[2] is not None:
             if mark[2] in named:
                 continue  # the link around the badge already said it

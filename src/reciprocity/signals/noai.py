@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity._memo import value_cache
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.html import Meta
 from reciprocity.signals.robots import extract_product_token
@@ -402,7 +403,7 @@ class _Read:
         directives that can give that crawler a statement."""
         # The diagnostics of this meta or field line travel with its directives (a minified page
         # has every meta on line 1, so the line alone would not tell whose they are).
-        mine = tuple([Diagnostic(line, d.code, d.message) for d in self.diagnostics])
+        mine = tuple([d.at(line) for d in self.diagnostics])
         return [
             Directive(rule, scope, carrier, line, raw, written, note, mine)
             for scope, written, rule in self.rules
@@ -451,6 +452,9 @@ def _read_value(value: str, field: str) -> _Read:
     return _known_rules(rules, diagnostics)
 
 
+# Pages of a site repeat their metas on other lines, and headers repeat: a value reads the same
+# wherever it stands.
+@value_cache(maxsize=4096, longest=1024)
 def _read_meta(name: str, content: str, http_equiv: bool, named: bool) -> _Read | None:
     """A meta (``named``: its name is the crawler asked about), or ``None`` when it is not one
     that robots rules are read from."""
@@ -466,15 +470,8 @@ def _read_meta(name: str, content: str, http_equiv: bool, named: bool) -> _Read 
     return _known_rules(_read_rules(content, diagnostics, prefixes=False), diagnostics, scope)
 
 
-# Pages of a site repeat their metas on other lines, and headers repeat: a value reads the same
-# wherever it stands. Long values are read every time rather than kept.
-_read_meta_cached: Final = functools.lru_cache(maxsize=4096)(_read_meta)
-_CACHED_LENGTH: Final = 1024
-
-
 def _meta_reading(meta: Meta, named: bool) -> _Read | None:
-    read = _read_meta_cached if len(meta.content) <= _CACHED_LENGTH else _read_meta
-    return read(meta.name, meta.content, meta.http_equiv, named)
+    return _read_meta(meta.name, meta.content, meta.http_equiv, named)
 
 
 def read_robots_headers(headers: Iterable[tuple[str, str]]) -> RobotsTags:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
-from reciprocity.signals.html import HtmlSignals, scan_html
+from reciprocity.signals.html import HtmlSignals, charset, scan_html
 from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
 from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
@@ -116,15 +116,6 @@ def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], 
 
 def _media_type(content_type: str | None) -> str | None:
     return (content_type.split(";", 1)[0].strip().lower() or None) if content_type else None
-
-
-def _charset(content_type: str | None) -> str | None:
-    # The Content-Type charset outranks a <meta charset> (HTML's encoding sniffing order).
-    for param in (content_type or "").split(";")[1:]:
-        key, _, found = param.partition("=")
-        if key.strip().lower() == "charset" and found.strip():
-            return found.strip().strip("\"'")
-    return None
 
 
 # An absolute http(s) URL whose authority has no userinfo nor anything urlsplit would change.
@@ -268,7 +259,7 @@ def evaluate(
         page = (
             html
             if isinstance(html, HtmlSignals)
-            else scan_html(html, encoding=_charset(content_type))
+            else scan_html(html, encoding=charset(content_type))
         )
         evidence.extend(
             [

@@ -15,15 +15,18 @@ Nothing here does I/O: deciding needs no network.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Final, Literal
 
 from reciprocity._frozen import quick_init
 from reciprocity.signals.statement import Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
-__all__ = ["Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
+__all__ = ["COLUMN", "Conflict", "Decision", "Evidence", "UseDecision", "resolve"]
+
+COLUMN: Final = {use: use.value.replace("-", "_") for use in USES}
+"""Each use's name in records and in ``decisions.parquet`` (``train-ai`` -> ``train_ai``)."""
 
 _DENY, _ALLOW = Stance.DENY, Stance.ALLOW
 
@@ -47,30 +50,33 @@ class Evidence:
     def stance(self, use: Use) -> Stance:
         return self.statement.stance(use)
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready record: mechanism, source, line, rule, raw text, stance per use …"""
+    def to_dict(self) -> dict[str, Any]:
+        """The record ``decisions.parquet`` stores for this evidence (its ``evidence`` struct,
+        ``docs/decisions.md``): mechanism, carrier, source, line, rule, raw text, the stance on
+        every use (``unknown`` where it says nothing), when fetched, licence, obligations,
+        exceptions, note and diagnostics."""
         s = self.statement
-        record: dict[str, object] = {
+        stances = dict.fromkeys(COLUMN.values(), "unknown")
+        for use, stance in s.stances:
+            stances[COLUMN[use]] = stance.value
+        return {
             "mechanism": s.mechanism.value,
             "carrier": s.carrier.value,
             "source": self.source,
             "line": s.line,
             "rule": s.rule,
             "raw": s.raw,
-            "stances": {use.value: stance.value for use, stance in s.stances},
+            "stances": stances,
+            "fetched": self.fetched,
+            "license": s.license,
+            "license_url": s.license_url,
+            "obligations": [o.to_dict() for o in s.obligations],
+            "exceptions": [o.to_dict() for o in s.exceptions],
+            "note": s.note or None,
+            "diagnostics": [
+                {"line": d.line, "code": d.code, "message": d.message} for d in s.diagnostics
+            ],
         }
-        if self.fetched:
-            record["fetched"] = self.fetched
-        for name in ("exceptions", "obligations"):
-            if getattr(s, name):
-                record[name] = list(getattr(s, name))
-        if s.license:
-            record["license"] = s.license
-        if s.note:
-            record["note"] = s.note
-        if s.diagnostics:
-            record["diagnostics"] = [str(d) for d in s.diagnostics]
-        return record
 
     def describe(self) -> str:
         """One line for people: ``robots.txt line 12 (https://x/robots.txt): Disallow: /``."""
@@ -91,12 +97,16 @@ class Conflict:
     deny: Evidence
     allow: Evidence
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self, index: Mapping[int, int]) -> dict[str, Any]:
+        """The record ``decisions.parquet`` stores (its ``conflicts`` struct): the use, the
+        denying and the allowing mechanism, and their evidence as positions in the decision's
+        evidence (``index``: ``id(evidence)`` -> position)."""
         return {
             "use": self.use.value,
-            "deny": self.deny.describe(),
-            "allow": self.allow.describe(),
-            "mechanisms": [self.deny.mechanism.value, self.allow.mechanism.value],
+            "deny_mechanism": self.deny.mechanism.value,
+            "allow_mechanism": self.allow.mechanism.value,
+            "deny_evidence": index.get(id(self.deny)),
+            "allow_evidence": index.get(id(self.allow)),
         }
 
 
@@ -113,6 +123,17 @@ class UseDecision:
     """For a deny: obligations that would lift it if the caller accepted them (all of them)."""
     obligations: tuple[str, ...] = ()
     """For an allow: obligations that come with it, including accepted exceptions."""
+
+    def to_dict(self, index: Mapping[int, int]) -> dict[str, Any]:
+        """The record ``decisions.parquet`` stores (its ``<use>_detail`` struct): the state, the
+        deciding evidence as positions in the decision's evidence (``index``: ``id(evidence)``
+        -> position), what would lift a deny, and what comes with an allow."""
+        return {
+            "state": self.stance.value,
+            "deciding": [index[id(e)] for e in self.deciding if id(e) in index],
+            "exceptions": [o.to_dict() for o in self.exceptions],
+            "obligations": [o.to_dict() for o in self.obligations],
+        }
 
 
 @quick_init
@@ -164,23 +185,22 @@ class Decision:
                 seen.update(dict.fromkeys(decided.obligations))
         return tuple(seen)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "url": self.url,
-            "uses": {
-                d.use.value: {
-                    "decision": d.stance.value,
-                    "deciding": [e.describe() for e in d.deciding],
-                    **({"exceptions": list(d.exceptions)} if d.exceptions else {}),
-                    **({"obligations": list(d.obligations)} if d.obligations else {}),
-                }
-                for d in self.uses
-            },
-            "obligations": list(self.obligations),
-            "accepted": sorted(self.accepted),
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "evidence": [e.to_dict() for e in self.evidence],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as ``decisions.parquet`` says it (``docs/decisions.md``), in the same
+        names and shapes: the state of each use (``train_ai`` …) and its ``<use>_detail``, the
+        evidence records, the conflicts (pointing into the evidence by position), the
+        obligations of the allowed uses and what the caller accepted."""
+        index = {id(e): position for position, e in enumerate(self.evidence)}
+        record: dict[str, Any] = {"url": self.url}
+        for decided in self.uses:
+            record[COLUMN[decided.use]] = decided.stance.value
+        for decided in self.uses:
+            record[f"{COLUMN[decided.use]}_detail"] = decided.to_dict(index)
+        record["obligations"] = [o.to_dict() for o in self.obligations]
+        record["accepted"] = sorted(str(a) for a in self.accepted)
+        record["evidence"] = [e.to_dict() for e in self.evidence]
+        record["conflicts"] = [c.to_dict(index) for c in self.conflicts]
+        return record
 
 
 _UNKNOWN: dict[Use, UseDecision] = {use: UseDecision(use, Stance.UNKNOWN, ()) for use in USES}

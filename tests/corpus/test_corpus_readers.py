@@ -87,6 +87,7 @@ def test_real_samples_read_whole(name: str) -> None:
         assert document.date.tzinfo is not None
         assert document.status == 200
         assert document.body
+        assert document.length is not None
         assert document.length > 0
 
 

@@ -47,7 +47,15 @@ def test_disagreeing_pair_is_restrictive_and_a_conflict(
         assert len(decision.conflicts) == 1
         conflict = decision.conflicts[0]
         assert (conflict.use, conflict.deny, conflict.allow) == (use, deny, allow)
-        assert conflict.to_dict()["mechanisms"] == [denier.value, allower.value]
+        record = decision.to_dict()["conflicts"][0]
+        assert (record["deny_mechanism"], record["allow_mechanism"]) == (
+            denier.value,
+            allower.value,
+        )
+        assert (record["deny_evidence"], record["allow_evidence"]) == (
+            order.index(deny),
+            order.index(allow),
+        )
         for other in USES:
             if other is not use:
                 assert decision.for_use(other) == "unknown"

@@ -55,6 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--accept", default="", metavar="OBLIGATIONS", help="obligations you commit to (credit,…)"
     )
+    parser.add_argument(
+        "--refuse",
+        default="",
+        metavar="OBLIGATIONS",
+        help="obligations you will not take on (non-commercial,no-derivatives,…): "
+        "an allow that carries one is not kept",
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after N documents")
     parser.add_argument(
         "--workers", type=int, default=1, metavar="N", help="processes, one input file each"
@@ -88,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         unknown=args.unknown,
         unavailable=args.unavailable,
         accept=args.accept,
+        refuse=args.refuse,
     )
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")

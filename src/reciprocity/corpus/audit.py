@@ -5,8 +5,10 @@ batch is written as its own Parquet part (``RUN/parts/<input>-<batch>.parquet``,
 place only once complete). A run killed at any moment and started again with the same command
 skips the complete parts and redoes the rest, so it ends with exactly the rows of an
 uninterrupted run: no loss, no duplicates. ``decisions.parquet`` is assembled from the parts at
-the end; ``run.json`` records inputs with checksums, the policy, versions, times and counts.
-Memory holds one batch at a time, whatever the corpus size.
+the end in row groups of :data:`ROW_GROUP` rows, and the parts are then removed; ``run.json``
+records inputs with checksums, the policy, versions, times and counts. The same command on a
+complete run does nothing. Memory holds one batch (and, while assembling, one row group) at a
+time, whatever the corpus size.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import sys
 import threading
 import time
@@ -30,44 +33,29 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from reciprocity._version import __version__
-from reciprocity.corpus.decide import COLUMNS, RobotsSource, decide
+from reciprocity.corpus.decide import RobotsSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.schema import SCHEMA, SCHEMA_VERSION, USE_COLUMNS
 from reciprocity.errors import InputError, UsageError
 
-__all__ = ["BATCH", "SCHEMA", "AuditResult", "run_audit"]
+__all__ = ["BATCH", "ROW_GROUP", "SCHEMA", "AuditResult", "run_audit"]
 
 log = logging.getLogger("reciprocity.audit")
 
 BATCH = 1000
 """Documents per Parquet part: the unit of progress that survives a kill."""
 
-SCHEMA = pa.schema(
-    [
-        ("source", pa.string()),
-        ("offset", pa.int64()),
-        ("record_id", pa.string()),
-        ("url", pa.string()),
-        ("host", pa.string()),
-        ("date", pa.timestamp("us", tz="UTC")),
-        ("train_ai", pa.string()),
-        ("ai_use", pa.string()),
-        ("search", pa.string()),
-        ("keep", pa.bool_()),
-        ("decided_by", pa.string()),
-        ("evidence", pa.string()),
-        ("conflict", pa.bool_()),
-        ("license", pa.string()),
-        ("obligations", pa.list_(pa.string())),
-        ("bytes", pa.int64()),
-        ("error", pa.string()),
-    ]
-)
-assert tuple(SCHEMA.names) == COLUMNS
+ROW_GROUP = 100_000
+ROW_GROUP_BYTES = 256 << 20
+"""``decisions.parquet`` is written in row groups of this many rows, or fewer when their Arrow
+data would pass this many bytes (rows with much evidence): readers skip whole groups by their
+statistics, and assembling holds one group at a time."""
 
 Reader = Callable[..., Iterator[Document]]
 
@@ -193,7 +181,8 @@ def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
 
 def _write_part(path: Path, rows: list[dict[str, Any]]) -> None:
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
-    _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+    # Parts are read once, by _assemble: fast compression, no dictionary pages to build twice.
+    _write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="lz4"))
 
 
 def _complete_parts(parts: Path, index: int) -> list[tuple[Path, int]]:
@@ -311,7 +300,6 @@ def run_audit(
             raise UsageError(f"input {path} does not exist")
     run_dir = Path(out)
     parts = run_dir / "parts"
-    parts.mkdir(parents=True, exist_ok=True)
     manifest_path = run_dir / "run.json"
     snapshot_paths = [Path(s) for s in snapshots]
     # What a resumed run must share with the one it continues: rows decided from other robots
@@ -330,10 +318,14 @@ def run_audit(
             raise UsageError(
                 f"{run_dir} holds a run of other inputs, snapshots or policy; choose a new --out"
             )
+        if previous.get("status") == "complete" and (run_dir / "decisions.parquet").is_file():
+            return _result(run_dir, previous)  # the same run, done: nothing to redo
+    parts.mkdir(parents=True, exist_ok=True)
     sums = _Checksums([*paths, *snapshot_paths])
     started = datetime.now(timezone.utc)
     manifest: dict[str, Any] = {
-        "format": 1,
+        "format": 2,
+        "decisions_schema": SCHEMA_VERSION,
         **identity,
         "versions": _versions(),
         "started": started.isoformat(),
@@ -376,22 +368,8 @@ def run_audit(
     if bar is not None:
         bar.close()
 
-    files = sorted(parts.glob("*.parquet"))
-    counts: Counter[str] = Counter()
-    states: dict[str, Counter[str]] = {c: Counter() for c in ("train_ai", "ai_use", "search")}
-
-    def assemble(tmp: Path) -> None:
-        with pq.ParquetWriter(tmp, SCHEMA) as writer:
-            for file in files:
-                table = pq.read_table(file, schema=SCHEMA)
-                writer.write_table(table)
-                counts["documents"] += table.num_rows
-                counts["kept"] += sum(1 for k in table.column("keep").to_pylist() if k)
-                counts["errors"] += table.num_rows - table.column("error").null_count
-                for column, counter in states.items():
-                    counter.update(table.column(column).to_pylist())
-
-    _write_atomic(run_dir / "decisions.parquet", assemble)
+    counts = _assemble(sorted(parts.glob("*.parquet")), run_dir / "decisions.parquet")
+    states = {column: counts.pop(column) for column in USE_COLUMNS}
     finished = datetime.now(timezone.utc)
     describe = getattr(robots, "summary", None)
     if describe is not None:
@@ -424,11 +402,57 @@ def run_audit(
     _write_atomic(
         manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     )
+    # The rows are all in decisions.parquet now: the parts would only hold the disk twice.
+    shutil.rmtree(parts, ignore_errors=True)
+    return _result(run_dir, manifest)
+
+
+def _result(run_dir: Path, manifest: dict[str, Any]) -> AuditResult:
+    counts = manifest["counts"]
     return AuditResult(
         run_dir,
         counts["documents"],
         counts["kept"],
         counts["errors"],
-        {column: dict(c) for column, c in states.items()},
-        resumed,
+        {column: dict(counts[column]) for column in USE_COLUMNS},
+        manifest.get("resumed_parts", 0),
     )
+
+
+def _assemble(files: Sequence[Path], target: Path) -> dict[str, Any]:
+    """Write the parts' rows into ``target`` in row groups of about :data:`ROW_GROUP` rows;
+    return the run's counts (documents, kept, errors, and each use's states), computed on the
+    way with Arrow, never row by row in Python."""
+    counts: dict[str, Any] = {"documents": 0, "kept": 0, "errors": 0}
+    states: dict[str, Counter[str]] = {column: Counter() for column in USE_COLUMNS}
+
+    def count(table: pa.Table) -> None:
+        counts["documents"] += table.num_rows
+        counts["kept"] += int(pc.sum(table.column("keep")).as_py() or 0)
+        counts["errors"] += table.num_rows - table.column("error").null_count
+        for column, counter in states.items():
+            for entry in pc.value_counts(table.column(column)).to_pylist():
+                counter[entry["values"]] += entry["counts"]
+
+    def write(tmp: Path) -> None:
+        with pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer:
+            held: list[pa.Table] = []
+            rows = size = 0
+            for file in files:
+                table = pq.read_table(file, schema=SCHEMA)
+                count(table)
+                held.append(table)
+                rows += table.num_rows
+                size += table.nbytes
+                if rows >= ROW_GROUP or size >= ROW_GROUP_BYTES:
+                    writer.write_table(pa.concat_tables(held), row_group_size=rows)
+                    held, rows, size = [], 0, 0
+            if held or not files:
+                writer.write_table(
+                    pa.concat_tables(held) if held else SCHEMA.empty_table(),
+                    row_group_size=max(rows, 1),
+                )
+
+    _write_atomic(target, write)
+    counts.update(states)
+    return counts

@@ -32,6 +32,10 @@ class Document:
     body: bytes | None = None
     """The payload (HTML …) when the reader has it."""
     content_type: str | None = None
-    length: int = 0
-    """Bytes the document occupies in its source (WARC record length, or payload length)."""
+    length: int | None = None
+    """Bytes the record occupies in its source (the WARC/ARC record's block, as declared);
+    ``None`` for a row or a line, which has no byte extent of its own."""
+    payload_digest: str | None = None
+    """The archive's digest of the payload (``WARC-Payload-Digest``, e.g. ``sha1:…``), or a
+    dataset's digest column; ``None`` when the source states none."""
     error: str | None = None

@@ -554,6 +554,7 @@ def _http_document(
     block: bytes,
     length: int,
     content_type: str | None = None,
+    payload_digest: str | None = None,
 ) -> Document:
     """The document of a stored HTTP response (WARC ``response``, ARC record), or its error.
 
@@ -579,6 +580,7 @@ def _http_document(
         body=http.body,
         content_type=_header(http.headers, "content-type", last=True) or content_type,
         length=length,
+        payload_digest=payload_digest,
     )
 
 
@@ -618,6 +620,7 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
     if got < declared:
         message = f"truncated record at offset {offset}: {got} of {declared} bytes"
         return _error(source, offset, message, **known), False
+    digest = fields.get("warc-payload-digest")
     if record.record_type == WarcRecordType.resource:
         return Document(
             source=source,
@@ -628,9 +631,17 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
             body=block,
             content_type=fields.get("content-type"),
             length=declared,
+            payload_digest=digest,
         ), False
     document = _http_document(
-        source, offset, record_id=record_id, url=url, when=when, block=block, length=declared
+        source,
+        offset,
+        record_id=record_id,
+        url=url,
+        when=when,
+        block=block,
+        length=declared,
+        payload_digest=digest,
     )
     return document, False
 
@@ -1044,7 +1055,6 @@ def _row_document(
         headers=headers,
         body=body,
         content_type=_header(headers, "content-type", last=True),
-        length=len(body) if body is not None else 0,
     )
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import zstandard
 from fastwarc.warc import ArchiveIterator, WarcRecord
@@ -116,7 +117,7 @@ def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
     (a JSON array file) or an ``out_dir`` that would overwrite an input.
     """
     table_path = Path(decisions)
-    kept, order = _read_decisions(table_path)
+    order, contiguous = _read_sources(table_path)
     for source in order:
         if not Path(source).is_file():
             raise InputError(f"listed in {table_path} but not found", path=source)
@@ -131,8 +132,25 @@ def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
             _refuse_json_array(Path(group.sources[0]))
     target_dir.mkdir(parents=True, exist_ok=True)
     files = []
+    # Only one group's kept rows are held at a time: memory follows an input file, not the run.
+    # An audit writes each input's rows together, so one pass over the table serves every group;
+    # a table whose sources interleave (not one an audit writes) is read once per source.
+    runs = _kept_runs(table_path) if contiguous else None
+    ahead: dict[str, dict[int, str | None]] = {}
+
+    def kept_of(source: str) -> dict[int, str | None]:
+        if runs is None:
+            return _kept_rows(table_path, source)
+        # The shards of one dataset may be listed around other inputs: those are held until
+        # their own group comes.
+        while source not in ahead:
+            name, rows = next(runs, (source, {}))
+            ahead[name] = rows
+        return ahead.pop(source)
+
     for group in groups:
         target = target_dir / group.name
+        kept = {source: kept_of(source) for source in group.sources}
         documents, records, size = _atomic(target, functools.partial(_write_group, group, kept))
         files.append(KeptFile(target, group.sources, group.format, documents, records, size))
     return KeptSummary(target_dir, tuple(files))
@@ -141,8 +159,7 @@ def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
 # -- Decisions and output names ---------------------------------------------------------------
 
 
-def _read_decisions(path: Path) -> tuple[dict[str, dict[int, str | None]], list[str]]:
-    """Kept rows per source (offset -> record id), and every source in order of appearance."""
+def _open_decisions(path: Path) -> pq.ParquetFile:
     if not path.is_file():
         raise InputError("no such decisions file", path=path)
     try:
@@ -151,18 +168,69 @@ def _read_decisions(path: Path) -> tuple[dict[str, dict[int, str | None]], list[
         raise InputError(f"not a decisions file: {exc}", path=path) from exc
     missing = [c for c in _DECISION_COLUMNS if c not in table.schema_arrow.names]
     if missing:
+        table.close()
         raise InputError(f"not a decisions file (no column {', '.join(missing)})", path=path)
-    kept: dict[str, dict[int, str | None]] = {}
-    with contextlib.closing(table):
+    return table
+
+
+def _read_sources(path: Path) -> tuple[list[str], bool]:
+    """Every source ``decisions`` names, in order of appearance (the one column read), and
+    whether each source's rows are all together."""
+    sources: dict[str, None] = {}
+    contiguous = True
+    last = None
+    with contextlib.closing(_open_decisions(path)) as table:
+        for batch in table.iter_batches(columns=["source"], use_threads=False):
+            column = batch.column(0)
+            # Where the source changes inside the batch: the batch's runs, in order.
+            changes = pc.not_equal(column[1:], column[:-1]) if len(column) > 1 else None
+            starts = [0]
+            if changes is not None:
+                starts += [i + 1 for i in pc.indices_nonzero(changes).to_pylist()]
+            for start in starts:
+                source = column[start].as_py()
+                if source == last:
+                    continue
+                if source in sources:
+                    contiguous = False
+                sources[source] = None
+                last = source
+    return list(sources), contiguous
+
+
+def _kept_runs(path: Path) -> Iterator[tuple[str, dict[int, str | None]]]:
+    """(source, its kept rows: offset -> record id) for each source, in one pass over a table
+    whose sources are contiguous."""
+    source: str | None = None
+    kept: dict[int, str | None] = {}
+    with contextlib.closing(_open_decisions(path)) as table:
         for batch in table.iter_batches(columns=list(_DECISION_COLUMNS), use_threads=False):
             rows = batch.to_pydict()
-            for source, offset, record_id, keep in zip(
+            for name, offset, record_id, keep in zip(
                 rows["source"], rows["offset"], rows["record_id"], rows["keep"], strict=True
             ):
-                per_source = kept.setdefault(source, {})
+                if name != source:
+                    if source is not None:
+                        yield source, kept
+                    source, kept = name, {}
                 if keep:
-                    per_source[offset] = record_id
-    return kept, list(kept)
+                    kept[offset] = record_id
+    if source is not None:
+        yield source, kept
+
+
+def _kept_rows(path: Path, source: str) -> dict[int, str | None]:
+    """The kept rows of one source: offset -> record id, in offset order."""
+    kept: dict[int, str | None] = {}
+    with contextlib.closing(_open_decisions(path)) as table:
+        for batch in table.iter_batches(columns=list(_DECISION_COLUMNS), use_threads=False):
+            chosen = batch.filter(
+                pc.and_(pc.equal(batch.column("source"), source), batch.column("keep"))
+            )
+            if chosen.num_rows:
+                rows = chosen.to_pydict()
+                kept.update(zip(rows["offset"], rows["record_id"], strict=True))
+    return kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ __all__ = [
     "LicenceUrl",
     "Link",
     "Meta",
+    "charset",
     "is_html_type",
     "scan_html",
 ]
@@ -124,11 +125,43 @@ class HtmlSignals:
     size: int = 0
     """Bytes (characters, for ``str`` input) of the input, before the limit cut."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    title: str | None = None
+    """The head's first ``<title>``, whitespace collapsed, at most 2,000 characters."""
 
     def meta(self, name: str) -> tuple[Meta, ...]:
         """The metas named ``name`` (case-insensitive), in document order."""
         wanted = name.strip().lower()
         return tuple(m for m in self.metas if m.name == wanted)
+
+    def credit(self) -> tuple[str | None, str | None]:
+        """(title, creator) as the page states them, for attribution: the ``<title>`` (else a
+        Dublin Core or citation title meta) and the first author meta (``author``,
+        ``dc.creator``, ``dcterms.creator``, ``citation_author``); ``None`` when not stated."""
+        found: dict[str, str] = {}
+        for meta in self.metas:
+            if meta.in_head and not meta.http_equiv and meta.name in _CREDIT_METAS:
+                text = _collapse(meta.content)
+                if text:
+                    found.setdefault(meta.name, text)
+        title = self.title or next((found[n] for n in _TITLE_METAS if n in found), None)
+        creator = next((found[n] for n in _CREATOR_METAS if n in found), None)
+        return title, creator
+
+
+# What attribution reads from a page's head, in order of preference (TASL: title, author).
+_TITLE_METAS: Final = ("dc.title", "dcterms.title", "citation_title")
+_CREATOR_METAS: Final = ("author", "dc.creator", "dcterms.creator", "citation_author")
+_CREDIT_METAS: Final = frozenset((*_TITLE_METAS, *_CREATOR_METAS))
+_TITLE_BYTES: Final = 8192  # a <title> is a line; a runaway one (no end tag) is not the page
+_CREDIT_CHARS: Final = 2000
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())[:_CREDIT_CHARS]
+
+
+def _title(raw: bytes, codec: str) -> str | None:
+    return _collapse(_value(raw, codec)) or None
 
 
 # All regexes run on the lower-cased bytes. The main pass stops only at these tags, comments and
@@ -253,6 +286,16 @@ def _encoding(data: bytes, encoding: str | None, diagnostics: list[Diagnostic]) 
 
 
 _HTML_TYPES: Final = ("text/html", "application/xhtml")
+
+
+def charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a ``Content-Type`` value, unquoted; ``None`` when absent.
+    (It outranks a ``<meta charset>``: HTML's encoding sniffing order.)"""
+    for param in (content_type or "").split(";")[1:]:
+        key, _, found = param.partition("=")
+        if key.strip().lower() == "charset" and found.strip():
+            return found.strip().strip("\"'")
+    return None
 
 
 def is_html_type(content_type: str | None) -> bool:
@@ -381,6 +424,7 @@ def _scan(
     metas: list[Meta] = []
     lang: str | None = None
     base: str | None = None
+    title: str | None = None
     seen_html = False
     in_head = True
     # Where passes 2 and 3 start from: every occurrence of the licence word and of a badge host
@@ -417,6 +461,9 @@ def _scan(
         if name in _RAW_TEXT:  # raw text runs to the end tag (`<script/>` included)
             end_match = _RAW_END_RE[name].search(low, pos)
             end = length if end_match is None else end_match.end()
+            if name == b"title" and title is None and in_head:
+                stop = length if end_match is None else end_match.start()
+                title = _title(buf[pos : min(stop, pos + _TITLE_BYTES)], codec)
             regions.append((start, end))
             pos = end
             continue
@@ -530,4 +577,5 @@ def _scan(
         base=base,
         size=size,
         diagnostics=tuple(diagnostics),
+        title=title,
     )

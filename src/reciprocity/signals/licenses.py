@@ -397,6 +397,7 @@ def _statement(
         rule=rule,
         obligations=licence.obligations,
         license=licence.license,
+        license_url=licence.url,
         note="; ".join(notes),
         diagnostics=diagnostics,
     )
@@ -479,7 +480,7 @@ def _placed(template: Statement, line: int) -> Statement:
     diagnostics = tuple([d.at(line) for d in t.diagnostics]) if t.diagnostics else ()
     return Statement(
         t.mechanism, t.carrier, t.stances, t.raw, line, t.rule, t.exceptions, t.obligations,
-        t.license, t.note, diagnostics,
+        t.license, t.license_url, t.note, diagnostics,
     )  # fmt: skip
 
 

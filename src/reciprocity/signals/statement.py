@@ -77,6 +77,8 @@ class Statement:
     obligations: tuple[str, ...] = ()
     license: str | None = None
     """An SPDX id, or a licence URL when no SPDX id fits."""
+    license_url: str | None = None
+    """The canonical URL of the licence the statement names (a CC deed), when known."""
     note: str = ""
     diagnostics: tuple[Diagnostic, ...] = ()
     """What was repaired or ignored while reading ``raw`` (unknown keys, invalid values …)."""

@@ -118,6 +118,9 @@ class Snapshot:
     """True when the redirect target is missing from the snapshots: our copy is incomplete, which
     says nothing about the site, so an audit treats the host as having no snapshot (its
     ``--unavailable`` policy decides) rather than as allow-all."""
+    offset: int | None = None
+    """Byte offset of the deciding record in its WARC file (``source`` names both); ``None``
+    for a host file or a live fetch."""
 
     @property
     def access(self) -> Access:
@@ -420,7 +423,7 @@ class RobotsSnapshots:
             )
             return Snapshot(
                 origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
-                "; ".join(notes), incomplete,
+                "; ".join(notes), incomplete, fetch.offset if fetch.offset >= 0 else None,
             )  # fmt: skip
 
         while fetch.status is not None and 300 <= fetch.status < 400:
@@ -449,7 +452,7 @@ class RobotsSnapshots:
         robots = RobotsTxt.from_fetch(fetch.status, fetch.body, redirects=hops)
         return Snapshot(
             origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
-            "; ".join(notes),
+            "; ".join(notes), False, fetch.offset if fetch.offset >= 0 else None,
         )  # fmt: skip
 
 

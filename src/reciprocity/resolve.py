@@ -7,7 +7,8 @@ The rules (DESIGN.md §3):
   (as AIPREF vocab §5.1 and RSL combine); every disagreement is kept as a :class:`Conflict`;
 * a ``deny`` that lists ``exceptions`` (CC signals' ``exceptions=cc-cr``, RSL payment terms) stays
   a ``deny`` naming what would lift it, and becomes an ``allow`` carrying those obligations only
-  when the caller accepts all of them (``accept={"credit"}``) — the promise is then recorded;
+  when the caller accepts the duty of each (``accept={"credit"}``: a duty accepted is accepted
+  whatever its URL or detail) — the promise is then recorded;
 * obligations that come with an ``allow`` (a CC BY licence asks for attribution) are always listed.
 
 Nothing here does I/O: deciding needs no network.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reciprocity._frozen import quick_init
+from reciprocity.obligations import Duty, Obligation, parse_duties
 from reciprocity.signals.statement import Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
@@ -61,9 +63,10 @@ class Evidence:
         }
         if self.fetched:
             record["fetched"] = self.fetched
-        for name in ("exceptions", "obligations"):
-            if getattr(s, name):
-                record[name] = list(getattr(s, name))
+        if s.exceptions:
+            record["exceptions"] = [o.to_dict() for o in s.exceptions]
+        if s.obligations:
+            record["obligations"] = [o.to_dict() for o in s.obligations]
         if s.license:
             record["license"] = s.license
         if s.note:
@@ -109,10 +112,23 @@ class UseDecision:
     stance: Stance
     deciding: tuple[Evidence, ...]
     """The evidence that holds the winning stance (empty when unknown)."""
-    exceptions: tuple[str, ...] = ()
-    """For a deny: obligations that would lift it if the caller accepted them (all of them)."""
-    obligations: tuple[str, ...] = ()
+    exceptions: tuple[Obligation, ...] = ()
+    """For a deny: obligations that would lift it if the caller accepted their duties (all)."""
+    obligations: tuple[Obligation, ...] = ()
     """For an allow: obligations that come with it, including accepted exceptions."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The decision, the deciding evidence described, and exceptions or obligations as
+        :meth:`Obligation.to_dict` records (when there are any)."""
+        record: dict[str, object] = {
+            "decision": self.stance.value,
+            "deciding": [e.describe() for e in self.deciding],
+        }
+        if self.exceptions:
+            record["exceptions"] = [o.to_dict() for o in self.exceptions]
+        if self.obligations:
+            record["obligations"] = [o.to_dict() for o in self.obligations]
+        return record
 
 
 @quick_init
@@ -123,7 +139,8 @@ class Decision:
     url: str
     uses: tuple[UseDecision, ...]
     evidence: tuple[Evidence, ...]
-    accepted: frozenset[str] = frozenset()
+    accepted: frozenset[Duty] = frozenset()
+    """The duties the caller committed to meet."""
     _conflicts: tuple[Conflict, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -156,9 +173,9 @@ class Decision:
         return "unknown"
 
     @property
-    def obligations(self) -> tuple[str, ...]:
+    def obligations(self) -> tuple[Obligation, ...]:
         """Every obligation attached to an allowed use, in first-seen order."""
-        seen: dict[str, None] = {}
+        seen: dict[Obligation, None] = {}
         for decided in self.uses:
             if decided.stance is Stance.ALLOW:
                 seen.update(dict.fromkeys(decided.obligations))
@@ -167,17 +184,9 @@ class Decision:
     def to_dict(self) -> dict[str, object]:
         return {
             "url": self.url,
-            "uses": {
-                d.use.value: {
-                    "decision": d.stance.value,
-                    "deciding": [e.describe() for e in d.deciding],
-                    **({"exceptions": list(d.exceptions)} if d.exceptions else {}),
-                    **({"obligations": list(d.obligations)} if d.obligations else {}),
-                }
-                for d in self.uses
-            },
-            "obligations": list(self.obligations),
-            "accepted": sorted(self.accepted),
+            "uses": {d.use.value: d.to_dict() for d in self.uses},
+            "obligations": [o.to_dict() for o in self.obligations],
+            "accepted": sorted(duty.value for duty in self.accepted),
             "conflicts": [c.to_dict() for c in self.conflicts],
             "evidence": [e.to_dict() for e in self.evidence],
         }
@@ -189,7 +198,7 @@ _UNKNOWN: dict[Use, UseDecision] = {use: UseDecision(use, Stance.UNKNOWN, ()) fo
 _Sorted = tuple[dict[Use, list[Evidence]], dict[Use, list[tuple[Evidence, bool]]]]
 
 
-def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
+def _sort(found: tuple[Evidence, ...], accepted: frozenset[Duty]) -> _Sorted:
     """Per use, the evidence that denies it and the evidence that allows it (with whether the
     allow is a deny lifted by accepted obligations)."""
     # One pass over the stances actually stated (most statements speak about one or two uses).
@@ -201,7 +210,7 @@ def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
         for use, stance in statement.stances:
             if stance is deny:
                 exceptions = statement.exceptions
-                if exceptions and accepted.issuperset(exceptions):
+                if exceptions and accepted.issuperset([o.duty for o in exceptions]):
                     allows[use].append((item, True))
                 else:
                     denies[use].append(item)
@@ -232,20 +241,22 @@ def _conflicts(
 
 
 def resolve(
-    url: str, evidence: Iterable[Evidence], *, accept: Collection[str] = frozenset()
+    url: str, evidence: Iterable[Evidence], *, accept: str | Collection[str | Duty] = frozenset()
 ) -> Decision:
-    """Combine the evidence found for one document into a decision per use."""
+    """Combine the evidence found for one document into a decision per use. ``accept`` names
+    the duties the caller commits to meet (see :func:`~reciprocity.obligations.parse_duties`;
+    an unknown name raises ``ValueError``)."""
     found = tuple(evidence)
-    accepted = accept if isinstance(accept, frozenset) else frozenset(accept)
+    accepted = parse_duties(accept)
     denies, allows = _sort(found, accepted)
     decisions = []
     for use in USES:
         denied = denies[use]
         if denied:
-            lift: tuple[str, ...] = ()
+            lift: tuple[Obligation, ...] = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
             if all(d.statement.exceptions for d in denied):
-                named: dict[str, None] = {}
+                named: dict[Obligation, None] = {}
                 for d in denied:
                     named.update(dict.fromkeys(d.statement.exceptions))
                 lift = tuple(named)
@@ -255,7 +266,7 @@ def resolve(
         if not allowed:
             decisions.append(_UNKNOWN[use])
             continue
-        obligations: dict[str, None] = {}
+        obligations: dict[Obligation, None] = {}
         for item, lifted in allowed:
             statement = item.statement
             if lifted:

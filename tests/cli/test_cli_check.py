@@ -154,9 +154,11 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(["check", "https://example.com/", "--as-of", "2026-01-01", "--no-cache"]) == EXIT_USAGE
     )
+    assert main(["check", "https://example.com/", "--accept", "payola"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "not an http or https URL" in err
     assert "not a date" in err
+    assert "reciprocity: usage: --accept: unknown obligation 'payola'" in err
 
 
 def test_the_library_call_behind_the_command(site: Site) -> None:

@@ -73,7 +73,10 @@ def test_accepting_credit_lifts_the_cc_signal(tmp_path: Path) -> None:
     rows = [r for r in _rows(run).values() if r["host"] == "creativecommons.org"]
     assert rows
     assert all(r["train_ai"] == "allow" and r["keep"] for r in rows)
-    assert all("credit" in r["obligations"] for r in rows)
+    # The column names the duty (credit is attribution), whatever the mechanism called it.
+    assert all("attribution" in r["obligations"] for r in rows)
+    policy = json.loads((run / "run.json").read_text(encoding="utf-8"))["policy"]
+    assert (policy["accept"], policy["refuse"]) == (["attribution"], [])
 
 
 def test_a_run_directory_of_another_policy_is_refused(
@@ -96,9 +99,13 @@ def test_a_run_directory_of_another_policy_is_refused(
 def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--out", str(tmp_path / "r")]) == EXIT_USAGE
     assert main(["audit", "--sample", "--out", str(tmp_path / "r"), "--use", "x"]) == EXIT_USAGE
+    bad = ["audit", "--sample", "--out", str(tmp_path / "r"), "--accept", "credit,fame"]
+    assert main(bad) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "no INPUT given" in err
     assert "unknown use 'x'" in err
+    assert "reciprocity: usage: --accept: unknown obligation 'fame'" in err
+    assert not (tmp_path / "r").exists()
 
 
 def test_workers_give_the_same_rows(sample_run: Path, tmp_path: Path) -> None:

@@ -202,5 +202,6 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
     licences = [e.statement.license for e in decision.evidence if e.mechanism is Mechanism.LICENSE]
     row["license"] = next((lic for lic in licences if lic), None)
     chosen = decision.decision(policy.use)
-    row["obligations"] = list(chosen.obligations) if chosen.stance is Stance.ALLOW else []
+    allowed = chosen.obligations if chosen.stance is Stance.ALLOW else ()
+    row["obligations"] = list(dict.fromkeys(o.duty.value for o in allowed))
     return row

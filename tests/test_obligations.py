@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -124,3 +125,14 @@ def test_obligations_are_frozen_values() -> None:
 def test_spec_versions_are_the_mechanisms_own(key: str, version: str) -> None:
     # The mechanism module reads the words; the registry must cite the same version.
     assert SPEC_VERSIONS[key].startswith(f"{version}: ")
+
+
+def test_the_doc_lists_every_duty_as_the_registry_has_it() -> None:
+    doc = (ROOT / "docs" / "obligations.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `")}
+    for duty, info in DUTIES.items():
+        row = rows.get(f"`{duty.value}`")
+        assert row is not None, f"docs/obligations.md has no row for {duty.value}"
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == info.meaning, duty
+        assert cells[2] == ", ".join(f"`{alias}`" for alias in info.aliases), duty

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/audit.py --quick            # 20,000 records, once: a smoke run
     .venv/bin/python benchmarks/audit.py --profile          # plus cProfile of the audit
     .venv/bin/python benchmarks/audit.py --records 1000000 --only audit   # the memory target
+    .venv/bin/python benchmarks/audit.py --only urls        # 10,000,000 URL-only rows: memory
 
 The corpus (``audit_corpus.py``, cached under ``.cache/bench/``) re-emits the 84 real responses
 of ``/work/shared/data/warc`` onto synthetic hosts, with signals injected, in gzipped WARC files
@@ -49,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import audit_corpus
+import pyarrow.parquet as pq
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from reciprocity.corpus.audit import run_audit
@@ -61,7 +63,11 @@ TARGET_WORKER_EFFICIENCY = 0.8
 """Near-linear: N workers give at least 0.8 * N times the one-worker rate."""
 TARGET_RSS_MIB = 1024
 TARGET_RSS_RECORDS = 1_000_000
-MODES = ("fastwarc", "warcio", "reader", "audit", "workers")
+TARGET_URL_RSS_ROWS = 10_000_000
+MODES = ("fastwarc", "warcio", "reader", "audit", "workers", "urls")
+"""``urls``: the audit of a URL-only Parquet dataset (no HTML) of ``--url-rows`` rows, with the
+robots snapshots of its hosts, on ``--workers`` processes; it is run only when asked
+(``--only urls``), next to pyarrow's plain read of the same files."""
 
 
 @dataclass
@@ -140,20 +146,36 @@ def _audit(files: Sequence[Path], robots_path: Path, workers: int) -> dict[str, 
             workers=workers,
         )
         took = time.perf_counter() - start
+        parts_left = (Path(out) / "run" / "parts").exists()
+        table = pq.ParquetFile(Path(out) / "run" / "decisions.parquet").metadata
+        groups = table.num_row_groups
     return {
         "seconds": took,
         "setup_seconds": loaded,
         "documents": result.documents,
-        "details": {"kept": result.kept, "errors": result.errors, "states": result.states},
+        "details": {
+            "kept": result.kept,
+            "errors": result.errors,
+            "states": result.states,
+            "parts_left": parts_left,
+            "row_groups": groups,
+        },
     }
 
 
 def child(mode: str, folder: Path, workers: int) -> dict[str, Any]:
     corpus = json.loads((folder / "manifest.json").read_text("utf-8"))
     files = [folder / name for name in corpus["files"]]
-    if mode in ("audit", "workers"):
+    if mode in ("audit", "workers", "urls"):
         out = _audit(files, folder / "robots.warc.gz", workers)
         out["payload_bytes"] = 0
+    elif mode == "pyarrow":
+        start = time.perf_counter()
+        rows = 0
+        for path in files:
+            for batch in pq.ParquetFile(path).iter_batches(columns=["url", "date"]):
+                rows += batch.num_rows
+        out = {"seconds": time.perf_counter() - start, "documents": rows, "payload_bytes": 0}
     else:
         run = {"fastwarc": _fastwarc, "warcio": _warcio, "reader": _reader}[mode]
         start = time.perf_counter()
@@ -231,6 +253,32 @@ def profile(corpus: audit_corpus.Corpus, limit: int, top: int = 15) -> str:
 # -- report ---------------------------------------------------------------------------------
 
 
+def _urls(rows: int, workers: int) -> None:
+    """The URL-only audit: docs/s beside pyarrow's plain read, peak RSS, parts left."""
+    corpus = audit_corpus.build_urls(rows)
+    print(
+        f"URL-only dataset {corpus.folder}\n  {corpus.records:,} rows in {len(corpus.files)} "
+        f"Parquet files, {corpus.hosts:,} hosts; audit on {workers} worker(s)"
+    )
+    read = measure("pyarrow", corpus, 1)
+    audit = measure("urls", corpus, 1, workers)
+    rss = max(audit.rss_mib, audit.worker_rss_mib)
+    details = audit.details or {}
+    print(f"  pyarrow read     {read.seconds:8.2f} s  {read.rate:11,.0f} rows/s")
+    print(
+        f"  audit            {audit.seconds:8.2f} s  {audit.rate:11,.0f} docs/s  "
+        f"({audit.rate / read.rate:.3f}x pyarrow)  peak RSS {audit.rss_mib:.0f} MiB, "
+        f"largest worker {audit.worker_rss_mib:.0f} MiB; {details.get('row_groups')} row groups"
+    )
+    ok = rss <= TARGET_RSS_MIB
+    print(
+        f"  {'PASS' if ok else 'MISS'}  URL-only audit peak RSS {rss:.0f} MiB at "
+        f"{corpus.records:,} rows (target <= {TARGET_RSS_MIB} MiB)"
+    )
+    left = details.get("parts_left")
+    print(f"  {'MISS' if left else 'PASS'}  no RUN/parts/ left after the run")
+
+
 def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -252,7 +300,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the audit (top 15)")
     parser.add_argument("--profile-records", type=int, default=20_000)
-    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--url-rows", type=int, default=TARGET_URL_RSS_ROWS, help="rows of the urls mode"
+    )
+    parser.add_argument("--child", choices=(*MODES, "pyarrow"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -263,7 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = args.records or (20_000 if args.quick else audit_corpus.RECORDS)
     repeats = args.repeats or (1 if args.quick else 2)
     workers = args.workers or os.cpu_count() or 1
-    modes = tuple(args.only or MODES)
+    modes = tuple(args.only or (m for m in MODES if m != "urls"))
+    if "urls" in modes:
+        _urls(args.url_rows, workers)
+        modes = tuple(m for m in modes if m != "urls")
+        if not modes:
+            return 0
     corpus = audit_corpus.build(records, args.hosts)
     described = audit_corpus.manifest(corpus)
     has_workers = "workers" in inspect.signature(run_audit).parameters
@@ -314,6 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{label:<20} {result.documents:9,} {result.seconds:8.2f} {result.rate:9,.0f} "
             f"{result.rss_mib:12.0f}"
         )
+    for mode, result in results.items():
+        if result.details is not None and result.details.get("parts_left"):
+            print(f"  MISS  {mode}: RUN/parts/ left beside decisions.parquet")
     audit = results.get("audit")
     if audit is not None and audit.details is not None:
         states = audit.details["states"].get("train_ai", {})

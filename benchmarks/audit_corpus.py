@@ -37,6 +37,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from reciprocity.sources.snapshots import write_snapshot_warc
@@ -344,6 +346,59 @@ def build(records: int = RECORDS, hosts: int | None = None, *, quiet: bool = Fal
         folder / "robots.warc.gz",
         records,
         hosts,
+    )
+
+
+URL_SHARD = 1_000_000
+"""Rows per Parquet file of the URL-only dataset (FineWeb and C4 ship files of about this)."""
+
+
+def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> Corpus:
+    """A URL-only dataset of ``rows`` rows (``url``, ``date``; no HTML, as FineWeb- or C4-style
+    datasets are audited) in Parquet files of :data:`URL_SHARD` rows, over ``hosts`` hosts (one
+    per 40 rows by default, at most 250,000), with the robots.txt snapshots of those hosts
+    (the same kinds and weights as the WARC corpus). Built unless already cached."""
+    if rows < 1:
+        raise ValueError("rows must be 1 or more")
+    hosts = min(default_hosts(rows), 250_000) if hosts is None else hosts
+    folder = CACHE / f"urls-v{VERSION}-{rows}-{hosts}"
+    shards = -(-rows // URL_SHARD)
+    names = [f"urls-{k:05d}.parquet" for k in range(shards)]
+    if not (folder / "manifest.json").exists():
+        if not quiet:
+            print(f"building {rows:,} URL rows over {hosts:,} hosts in {folder} ...", flush=True)
+        building = folder.with_name(folder.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        rng = random.Random(f"reciprocity-bench-urls/{rows}/{hosts}")
+        for shard, name in enumerate(names):
+            count = min(URL_SHARD, rows - shard * URL_SHARD)
+            first = shard * URL_SHARD
+            urls = [
+                f"https://site{rng.randrange(hosts):05d}.example/p/{first + i}.html"
+                for i in range(count)
+            ]
+            table = pa.table(
+                {"url": urls, "date": pa.array([CRAWLED] * count, pa.timestamp("us", "UTC"))}
+            )
+            pq.write_table(table, building / name)
+        robots: Counter[str] = Counter()
+        write_snapshot_warc(
+            building / "robots.warc.gz", _robots_entries(hosts, robots), seed="bench"
+        )
+        manifest = {
+            "version": VERSION,
+            "records": rows,
+            "hosts": hosts,
+            "files": names,
+            "signals": {},
+            "robots": dict(sorted(robots.items())),
+        }
+        (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        building.rename(folder)
+    return Corpus(
+        folder, tuple(folder / name for name in names), folder / "robots.warc.gz", rows, hosts
     )
 
 

@@ -40,3 +40,16 @@ def test_fetcher_all_is_complete() -> None:
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
     assert public - {"annotations"} - set(exported) == set()
+
+
+def test_obligation_vocabulary_is_public() -> None:
+    from reciprocity import obligations
+
+    assert reciprocity.Duty is obligations.Duty
+    assert reciprocity.Obligation is obligations.Obligation
+    decision = reciprocity.evaluate(
+        "https://example.com/",
+        headers={"Content-Usage": "train-ai=n;exceptions=cc-cr"},
+        accept={reciprocity.Duty.ATTRIBUTION},
+    )
+    assert decision.obligations == (reciprocity.Obligation(reciprocity.Duty.ATTRIBUTION),)

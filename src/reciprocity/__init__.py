@@ -15,6 +15,7 @@ from reciprocity.errors import (
     UsageError,
 )
 from reciprocity.evaluate import evaluate
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.resolve import Conflict, Decision, Evidence, UseDecision
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import Access, RobotsMatch, RobotsTxt, access_for_status
@@ -27,9 +28,11 @@ __all__ = [
     "Conflict",
     "Decision",
     "Diagnostic",
+    "Duty",
     "Evidence",
     "FetchError",
     "InputError",
+    "Obligation",
     "ReciprocityError",
     "RobotsMatch",
     "RobotsTxt",

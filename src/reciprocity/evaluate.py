@@ -16,6 +16,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
+from reciprocity.obligations import Duty, parse_duties
 from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
@@ -181,7 +182,7 @@ def evaluate(
     rsl_xml: RslDocument | bytes | str | None = None,
     user_agent: str = "*",
     media: str | bytes | None = None,
-    accept: Collection[str] = frozenset(),
+    accept: str | Collection[str | Duty] = frozenset(),
     honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
     fetched: Mapping[str, str] | None = None,
 ) -> Decision:
@@ -190,8 +191,9 @@ def evaluate(
     ``robots_txt`` is the site's robots.txt (bytes, text, or an already parsed
     :class:`RobotsTxt`, e.g. from :meth:`RobotsTxt.from_fetch` for a 404 or 503); ``headers`` the
     document's response headers (a mapping, or (name, value) pairs when fields repeat);
-    ``user_agent`` the crawler that collected the document; ``accept`` the obligations the caller
-    commits to meet (e.g. ``{"credit"}``), which lift reservations that ask only for them;
+    ``user_agent`` the crawler that collected the document; ``accept`` the duties the caller
+    commits to meet (names or :class:`~reciprocity.obligations.Duty` values, e.g. ``{"credit"}``;
+    an unknown name raises ``ValueError``), which lift reservations that ask only for them;
     ``honour`` overrides, per use, the robots.txt tokens honoured for it; ``fetched`` gives, per
     carrier (``"robots.txt"``, ``"tdmrep.json"``, ``"ai.txt"``, ``"rsl"``, ``"document"``), when
     it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
@@ -202,6 +204,7 @@ def evaluate(
     ``noimageai`` binds images only), or the media file itself (bytes), whose embedded IPTC
     ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too.
     """
+    accepted = parse_duties(accept)  # first: a bad name fails before any work is done
     when = fetched or {}
     honoured: Mapping[Use, Mapping[str, str]] = DEFAULT_HONOURED
     honour_key: Hashable = None
@@ -293,4 +296,4 @@ def evaluate(
         evidence.append(Evidence(statement, source, stamp))
 
     evidence.extend(after)
-    return resolve(url, evidence, accept=accept)
+    return resolve(url, evidence, accept=accepted)

@@ -58,14 +58,21 @@ class DutyInfo:
 
 
 SPEC_VERSIONS: Final = {
-    "cc-signals": "CC signals 0.1 (2025-06) §2.3",
+    "cc-signals": "CC signals 0.1 (creativecommons/cc-signals, 2025-06): the four signals",
     "cc-licences": "CC legal code 4.0 §3 (and the same elements of 1.0-3.0)",
-    "rsl": "RSL 1.0 (2025-12) §3.7 payment types, §3.8 reporting, §3.3 licence server",
-    "tdmrep": "W3C TDMRep CG final report 2024-02 §3.2 tdm-policy",
-    "iptc": "IPTC Photo Metadata 2023.2 / PLUS LDF 2.0 Data Mining",
-    "content-signals": "Cloudflare Content Signals Policy 2025-09",
+    "rsl": "RSL-SPEC-1.0 (Recommendation 2025-11-06, errata to 2026-08-07): §3.7 payment "
+    "types, §3.9 reporting, §3.3 licence server",
+    "tdmrep": "W3C TDMRep Community Group Final Report, 2024-05-10: tdm-policy",
+    "iptc": "IPTC Photo Metadata Standard 2023.1 (2023-10-04), PLUS LDF Data Mining vocabulary; "
+    "IPTC Video Metadata Hub 1.5: DMI-PROHIBITED-SEE*",
+    "cawg": "CAWG Training and Data Mining Assertion 1.1 (DIF ratified 2025-05-16); C2PA 1.4 "
+    "c2pa.training-mining read as its predecessor: constrained",
+    "content-signals": "Cloudflare Content Signals Policy (contentsignals.org, 2025-09; use= "
+    "2026-07): use=",
 }
-"""The version of each vocabulary whose words map to duties here."""
+"""The version of each vocabulary whose words map to duties here: the mechanism module's own
+version string, then the part of the spec those words come from. The first word of every
+:attr:`DutyInfo.sources` entry is a key of this table."""
 
 DUTIES: Final[dict[Duty, DutyInfo]] = {
     Duty.ATTRIBUTION: DutyInfo(
@@ -108,7 +115,10 @@ DUTIES: Final[dict[Duty, DutyInfo]] = {
     Duty.PAYMENT: DutyInfo(
         "pay the rights holder (the kind of payment is the detail)",
         ("pay",),
-        ("rsl payment types purchase, subscription, training, crawl, use, royalty",),
+        (
+            "rsl payment types purchase, subscription, training, crawl, use (and any other "
+            "type, such as the RSL Collective's royalty: rights are never expanded)",
+        ),
     ),
     Duty.LICENCE: DutyInfo(
         "obtain a licence on the terms found at the URL (or in the named field)",
@@ -117,12 +127,13 @@ DUTIES: Final[dict[Duty, DutyInfo]] = {
             "tdmrep tdm-policy",
             "rsl <content server> licence server",
             "iptc DMI-PROHIBITED-SEE* (the terms are in another field)",
+            "cawg constrained (the terms are its constraint_info)",
         ),
     ),
     Duty.REPORTING: DutyInfo(
         "report use back to the rights holder (the kind of report is the detail)",
         ("report",),
-        ("rsl <reporting>",),
+        ("rsl <reporting type> telemetry, provenance, audit (url: its profile)",),
     ),
     Duty.REUSE: DutyInfo(
         "keep to the stated reuse level (the level is the detail)",
@@ -141,21 +152,28 @@ _NAMES: Final[dict[str, Duty]] = {
 def parse_duty(text: str) -> Duty:
     """The :class:`Duty` that ``text`` names (its value or an alias, case-insensitive, ``_``
     for ``-``, ``licence``/``license`` alike). Raises ``ValueError`` naming the accepted values."""
+    if isinstance(text, Duty):
+        return text
     key = text.strip().lower().replace("_", "-")
     found = _NAMES.get(key)
     if found is None:
         accepted = ", ".join(d.value for d in Duty)
-        raise ValueError(f"unknown obligation {text!r}; expected one of: {accepted} (or credit)")
+        raise ValueError(
+            f"unknown obligation {text!r}; expected one of: {accepted} (or an alias such as credit)"
+        )
     return found
 
 
-def parse_duties(names: Iterable[str | Duty]) -> frozenset[Duty]:
-    """The duties named by ``names`` (as :func:`parse_duty`; empty names are skipped)."""
-    return frozenset(
-        name if isinstance(name, Duty) else parse_duty(name)
-        for name in names
-        if isinstance(name, Duty) or name.strip()
-    )
+def parse_duties(names: str | Iterable[str | Duty]) -> frozenset[Duty]:
+    """The duties named by ``names``: a comma-separated string (as ``--accept credit,open``
+    gives it) or an iterable of names and duties, each read by :func:`parse_duty`; empty names
+    are skipped."""
+    if isinstance(names, frozenset) and all(isinstance(name, Duty) for name in names):
+        return names  # already read: resolve gets what evaluate read
+    if isinstance(names, str):
+        # A Duty is a str too: it is one name, never a list of them.
+        names = (names,) if isinstance(names, Duty) else names.split(",")
+    return frozenset(parse_duty(name) for name in names if name.strip())
 
 
 @quick_init

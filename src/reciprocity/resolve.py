@@ -7,7 +7,8 @@ The rules (DESIGN.md §3):
   (as AIPREF vocab §5.1 and RSL combine); every disagreement is kept as a :class:`Conflict`;
 * a ``deny`` that lists ``exceptions`` (CC signals' ``exceptions=cc-cr``, RSL payment terms) stays
   a ``deny`` naming what would lift it, and becomes an ``allow`` carrying those obligations only
-  when the caller accepts all of them (``accept={"credit"}``) — the promise is then recorded;
+  when the caller accepts the duty of each (``accept={"credit"}``: a duty accepted is accepted
+  whatever its URL or detail) — the promise is then recorded;
 * obligations that come with an ``allow`` (a CC BY licence asks for attribution) are always listed.
 
 Nothing here does I/O: deciding needs no network.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from reciprocity._frozen import quick_init
+from reciprocity.obligations import Duty, Obligation, parse_duties
 from reciprocity.signals.statement import Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
@@ -119,9 +121,9 @@ class UseDecision:
     stance: Stance
     deciding: tuple[Evidence, ...]
     """The evidence that holds the winning stance (empty when unknown)."""
-    exceptions: tuple[str, ...] = ()
-    """For a deny: obligations that would lift it if the caller accepted them (all of them)."""
-    obligations: tuple[str, ...] = ()
+    exceptions: tuple[Obligation, ...] = ()
+    """For a deny: obligations that would lift it if the caller accepted their duties (all)."""
+    obligations: tuple[Obligation, ...] = ()
     """For an allow: obligations that come with it, including accepted exceptions."""
 
     def to_dict(self, index: Mapping[int, int]) -> dict[str, Any]:
@@ -144,7 +146,8 @@ class Decision:
     url: str
     uses: tuple[UseDecision, ...]
     evidence: tuple[Evidence, ...]
-    accepted: frozenset[str] = frozenset()
+    accepted: frozenset[Duty] = frozenset()
+    """The duties the caller committed to meet."""
     _conflicts: tuple[Conflict, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -177,9 +180,9 @@ class Decision:
         return "unknown"
 
     @property
-    def obligations(self) -> tuple[str, ...]:
+    def obligations(self) -> tuple[Obligation, ...]:
         """Every obligation attached to an allowed use, in first-seen order."""
-        seen: dict[str, None] = {}
+        seen: dict[Obligation, None] = {}
         for decided in self.uses:
             if decided.stance is Stance.ALLOW:
                 seen.update(dict.fromkeys(decided.obligations))
@@ -197,7 +200,7 @@ class Decision:
         for decided in self.uses:
             record[f"{COLUMN[decided.use]}_detail"] = decided.to_dict(index)
         record["obligations"] = [o.to_dict() for o in self.obligations]
-        record["accepted"] = sorted(str(a) for a in self.accepted)
+        record["accepted"] = sorted(duty.value for duty in self.accepted)
         record["evidence"] = [e.to_dict() for e in self.evidence]
         record["conflicts"] = [c.to_dict(index) for c in self.conflicts]
         return record
@@ -209,7 +212,7 @@ _UNKNOWN: dict[Use, UseDecision] = {use: UseDecision(use, Stance.UNKNOWN, ()) fo
 _Sorted = tuple[dict[Use, list[Evidence]], dict[Use, list[tuple[Evidence, bool]]]]
 
 
-def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
+def _sort(found: tuple[Evidence, ...], accepted: frozenset[Duty]) -> _Sorted:
     """Per use, the evidence that denies it and the evidence that allows it (with whether the
     allow is a deny lifted by accepted obligations)."""
     # One pass over the stances actually stated (most statements speak about one or two uses).
@@ -221,7 +224,7 @@ def _sort(found: tuple[Evidence, ...], accepted: frozenset[str]) -> _Sorted:
         for use, stance in statement.stances:
             if stance is deny:
                 exceptions = statement.exceptions
-                if exceptions and accepted.issuperset(exceptions):
+                if exceptions and accepted.issuperset([o.duty for o in exceptions]):
                     allows[use].append((item, True))
                 else:
                     denies[use].append(item)
@@ -252,20 +255,22 @@ def _conflicts(
 
 
 def resolve(
-    url: str, evidence: Iterable[Evidence], *, accept: Collection[str] = frozenset()
+    url: str, evidence: Iterable[Evidence], *, accept: str | Collection[str | Duty] = frozenset()
 ) -> Decision:
-    """Combine the evidence found for one document into a decision per use."""
+    """Combine the evidence found for one document into a decision per use. ``accept`` names
+    the duties the caller commits to meet (see :func:`~reciprocity.obligations.parse_duties`;
+    an unknown name raises ``ValueError``)."""
     found = tuple(evidence)
-    accepted = accept if isinstance(accept, frozenset) else frozenset(accept)
+    accepted = parse_duties(accept)
     denies, allows = _sort(found, accepted)
     decisions = []
     for use in USES:
         denied = denies[use]
         if denied:
-            lift: tuple[str, ...] = ()
+            lift: tuple[Obligation, ...] = ()
             # A deny can be lifted only if every deny names exceptions; list what would do it.
             if all(d.statement.exceptions for d in denied):
-                named: dict[str, None] = {}
+                named: dict[Obligation, None] = {}
                 for d in denied:
                     named.update(dict.fromkeys(d.statement.exceptions))
                 lift = tuple(named)
@@ -275,7 +280,7 @@ def resolve(
         if not allowed:
             decisions.append(_UNKNOWN[use])
             continue
-        obligations: dict[str, None] = {}
+        obligations: dict[Obligation, None] = {}
         for item, lifted in allowed:
             statement = item.statement
             if lifted:

@@ -117,8 +117,7 @@ def test_online_fills_missing_hosts_through_the_cache(
         assert by_origin[origins["snapshotted"]] == {"unknown"}  # the snapshot, not the server
         assert snapshotted.requests == []
         assert all(server.requests.count("/robots.txt") >= 1 for server in servers.values())
-        evidence = json.loads(rows[0]["evidence"])
-        assert evidence[0]["fetched"]
+        assert rows[0]["evidence"][0]["fetched"]
         manifest = json.loads((tmp_path / "run" / "run.json").read_text())
         online = manifest["robots_source"]["online"]
         assert online["hosts_fetched"] == 5

@@ -86,10 +86,9 @@ def test_live_check_decides_every_use_with_fetch_provenance(
     assert code == EXIT_OK
     (result,) = found["results"]
     assert found["errors"] == []
-    uses = result["uses"]
-    assert uses["train-ai"]["decision"] == "deny"  # GPTBot disallowed, AIPREF, noai, TDMRep
-    assert uses["ai-use"]["decision"] == "deny"  # noai, TDMRep
-    assert uses["search"]["decision"] == "allow"  # Content-Usage search=y, CC BY
+    assert result["train_ai"] == "deny"  # GPTBot disallowed, AIPREF, noai, TDMRep
+    assert result["ai_use"] == "deny"  # noai, TDMRep
+    assert result["search"] == "allow"  # Content-Usage search=y, CC BY
     mechanisms = {e["mechanism"] for e in result["evidence"]}
     assert {"robots.txt", "aipref", "noai", "tdmrep", "license"} <= mechanisms
     fetches = result["fetches"]
@@ -144,7 +143,7 @@ def test_as_of_answers_from_the_cache_without_the_network(
     assert code == EXIT_OK
     assert len(site.requests) == live  # not one request more
     (result,) = later["results"]
-    assert result["uses"]["train-ai"]["decision"] == "deny"
+    assert result["train_ai"] == "deny"
     assert all(f["from_cache"] for f in result["fetches"].values())
 
 
@@ -154,9 +153,11 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(["check", "https://example.com/", "--as-of", "2026-01-01", "--no-cache"]) == EXIT_USAGE
     )
+    assert main(["check", "https://example.com/", "--accept", "payola"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "not an http or https URL" in err
     assert "not a date" in err
+    assert "reciprocity: usage: --accept: unknown obligation 'payola'" in err
 
 
 def test_the_library_call_behind_the_command(site: Site) -> None:

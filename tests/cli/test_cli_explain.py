@@ -36,15 +36,42 @@ def test_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ARGS, "--json", "--accept", "credit"]) == EXIT_OK
     record = json.loads(capsys.readouterr().out)
-    assert record["uses"]["train-ai"]["decision"] == "deny"
-    assert record["accepted"] == ["credit"]
+    assert record["train_ai"] == "deny"
+    assert record["accepted"] == ["attribution"]  # credit is an alias of attribution
     assert all("mechanism" in e and "source" in e for e in record["evidence"])
+    url = "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert record["search_detail"]["obligations"] == [
+        {"kind": "attribution", "url": url, "detail": None},
+        {"kind": "share-alike", "url": url, "detail": None},
+    ]
+    (cc,) = [e for e in record["evidence"] if e["mechanism"] == "cc-signals"]
+    assert cc["exceptions"] == [{"kind": "attribution", "url": None, "detail": None}]
+
+
+def test_exceptions_and_accept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    headers = tmp_path / "headers.txt"
+    headers.write_text("Content-Usage: train-ai=n;exceptions=cc-cr-op\n", encoding="utf-8")
+    base = ["explain", "https://x.example/", "--headers", str(headers)]
+    assert main(base) == EXIT_OK
+    assert "lifted if you accept: attribution, open\n" in capsys.readouterr().out
+    assert main([*base, "--accept", "Credit, OPEN"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "  you accept: attribution, open\n" in out
+    assert "train-ai  allow" in out
+    assert "obligations: attribution, open\n" in out
+
+
+def test_unknown_obligation_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "https://x.example/", "--accept", "credit,kredit"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("reciprocity: usage: --accept: unknown obligation 'kredit'; expected")
+    assert err.count("\n") == 1
 
 
 def test_robots_status(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "https://x.example/", "--robots-status", "503", "--json"]) == EXIT_OK
     record = json.loads(capsys.readouterr().out)
-    assert {u["decision"] for u in record["uses"].values()} == {"deny"}
+    assert {record[c] for c in ("train_ai", "ai_use", "search")} == {"deny"}
     assert main(["explain", "https://x.example/", "--robots-status", "42"]) == EXIT_USAGE
 
 

@@ -37,8 +37,8 @@ def test_every_injected_signal_is_decided(tmp_path: Path) -> None:
         assert row["offset"] >= 0
         assert row["record_id"]
     licensed = [r for r in rows if expected[r["url"]].name == "cc-by"]
-    assert {r["license"] for r in licensed} == {"CC-BY-4.0"}
-    assert all("attribution" in r["obligations"] for r in licensed)
+    assert {lic for r in licensed for lic in r["licenses"]} == {"CC-BY-4.0"}
+    assert all("attribution" in [o["kind"] for o in r["obligations"]] for r in licensed)
 
 
 RUNNER = """

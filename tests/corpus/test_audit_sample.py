@@ -59,12 +59,15 @@ def test_known_cases(sample_run: Path, host: str, train_ai: str, search: str, ke
     row = _by_host(_rows(sample_run), host)
     assert (row["train_ai"], row["search"], row["keep"]) == (train_ai, search, keep)
     assert row["error"] is None
-    assert json.loads(row["evidence"]) or train_ai == "unavailable"
+    assert row["evidence"] or train_ai == "unavailable"
 
 
 def test_wikipedia_licence_and_obligations(sample_run: Path) -> None:
     row = _by_host(_rows(sample_run), "an.wikipedia.org")
-    assert row["license"] == "CC-BY-SA-4.0"
+    assert row["licenses"] == ["CC-BY-SA-4.0"]
+    assert row["license_urls"] == ["https://creativecommons.org/licenses/by-sa/4.0/"]
+    kinds = [o["kind"] for o in row["obligations"]]
+    assert kinds == ["attribution", "share-alike"]
 
 
 def test_accepting_credit_lifts_the_cc_signal(tmp_path: Path) -> None:
@@ -73,7 +76,10 @@ def test_accepting_credit_lifts_the_cc_signal(tmp_path: Path) -> None:
     rows = [r for r in _rows(run).values() if r["host"] == "creativecommons.org"]
     assert rows
     assert all(r["train_ai"] == "allow" and r["keep"] for r in rows)
-    assert all("credit" in r["obligations"] for r in rows)
+    # The column names the duty (credit is attribution), whatever the mechanism called it.
+    assert all("attribution" in [o["kind"] for o in r["obligations"]] for r in rows)
+    policy = json.loads((run / "run.json").read_text(encoding="utf-8"))["policy"]
+    assert (policy["accept"], policy["refuse"]) == (["attribution"], [])
 
 
 def test_a_run_directory_of_another_policy_is_refused(
@@ -96,9 +102,13 @@ def test_a_run_directory_of_another_policy_is_refused(
 def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--out", str(tmp_path / "r")]) == EXIT_USAGE
     assert main(["audit", "--sample", "--out", str(tmp_path / "r"), "--use", "x"]) == EXIT_USAGE
+    bad = ["audit", "--sample", "--out", str(tmp_path / "r"), "--accept", "credit,fame"]
+    assert main(bad) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "no INPUT given" in err
     assert "unknown use 'x'" in err
+    assert "reciprocity: usage: --accept: unknown obligation 'fame'" in err
+    assert not (tmp_path / "r").exists()
 
 
 def test_workers_give_the_same_rows(sample_run: Path, tmp_path: Path) -> None:

@@ -225,7 +225,11 @@ def test_rows_carry_the_facts_credit_needs(run: Path) -> None:
 
 def test_a_deny_lifted_by_credit_names_its_exception(run: Path) -> None:
     row = _rows(run)["https://a.example/credit"]
-    assert (row["train_ai"], row["keep"], row["deciding_mechanism"]) == ("deny", False, "aipref")
+    assert (row["train_ai"], row["keep"], row["deciding_mechanism"]) == (
+        "deny",
+        False,
+        "cc-signals",
+    )
     lift = [{"kind": "attribution", "url": None, "detail": None}]
     assert row["exceptions"] == lift
     assert row["train_ai_detail"]["exceptions"] == lift
@@ -318,7 +322,7 @@ def test_the_documented_queries_answer(run: Path) -> None:
         assert db.execute(lifted).fetchall() == [("https://a.example/credit", "a.example")]
         pieces = db.execute(deciding).fetchall()
     assert ("https://b.example/blocked", "robots.txt") in {(u, m) for u, m, *_ in pieces}
-    assert ("https://a.example/credit", "aipref") in {(u, m) for u, m, *_ in pieces}
+    assert ("https://a.example/credit", "cc-signals") in {(u, m) for u, m, *_ in pieces}
 
 
 def test_the_summary_counts_from_aggregates(run: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT
 
 from reciprocity.evaluate import evaluate
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.aitxt import parse_ai_txt
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.statement import Mechanism
@@ -140,6 +141,33 @@ def test_ai_txt_and_rsl() -> None:
     assert licensed.for_use("search") == "allow"
     rsl = [e for e in licensed.evidence if e.mechanism is Mechanism.RSL]
     assert {e.source for e in rsl} == {"https://x.example/license.xml"}
+
+
+PAID = b"""<rsl xmlns="https://rslstandard.org/rsl">
+  <content url="/" server="https://ls.x.example/api">
+    <license><payment type="crawl"/></license>
+  </content>
+</rsl>"""
+
+
+def test_rsl_terms_are_lifted_only_by_accepting_each_duty() -> None:
+    terms = (
+        Obligation(Duty.PAYMENT, detail="crawl"),
+        Obligation(Duty.LICENCE, url="https://ls.x.example/api"),
+    )
+    denied = evaluate("https://x.example/a", rsl_xml=PAID)
+    assert denied.for_use("search") == "deny"
+    assert denied.decision("search").exceptions == terms
+    half = evaluate("https://x.example/a", rsl_xml=PAID, accept={"payment"})
+    assert half.for_use("search") == "deny"
+    both = evaluate("https://x.example/a", rsl_xml=PAID, accept="pay,licence")
+    assert both.for_use("search") == "allow"
+    assert both.obligations == terms
+
+
+def test_an_unknown_accept_name_fails_before_any_reading() -> None:
+    with pytest.raises(ValueError, match="unknown obligation 'credits'"):
+        evaluate(URL, robots_txt=EXAMPLE, accept={"credits"})
 
 
 @pytest.mark.parametrize("parsed", [False, True])

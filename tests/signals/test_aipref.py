@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.aipref import (
+    CC_EXCEPTIONS,
     header_statements,
     parse_content_usage,
     robots_statements,
@@ -81,22 +83,42 @@ def test_content_signals_keys_are_not_aipref_labels() -> None:
     assert "Content Signals" in usage.diagnostics[0].message
 
 
-# CC signals README (signals.md §2.4), literal examples.
+# CC signals README (signals.md §2.4), literal examples: credit is attribution; DC, EC and Op add
+# their duty to it.
+CREDIT = Obligation(Duty.ATTRIBUTION)
+
+
 @pytest.mark.parametrize(
     ("value", "use", "exceptions"),
     [
-        ("ai-use=n;exceptions=cc-cr", Use.AI_USE, ("credit",)),
-        ("train-genai=n;exceptions=cc-cr-ec", Use.TRAIN_AI, ("credit", "ecosystem-contribution")),
-        ("train-genai=n;exceptions=cc-cr-dc", Use.TRAIN_AI, ("credit", "direct-contribution")),
-        ("train-ai=n;exceptions=cc-cr-op", Use.TRAIN_AI, ("credit", "open")),
-        ('train-ai=n;exceptions="cc-cr"', Use.TRAIN_AI, ("credit",)),
+        ("ai-use=n;exceptions=cc-cr", Use.AI_USE, (CREDIT,)),
+        (
+            "train-genai=n;exceptions=cc-cr-ec",
+            Use.TRAIN_AI,
+            (CREDIT, Obligation(Duty.ECOSYSTEM_CONTRIBUTION)),
+        ),
+        (
+            "train-genai=n;exceptions=cc-cr-dc",
+            Use.TRAIN_AI,
+            (CREDIT, Obligation(Duty.DIRECT_CONTRIBUTION)),
+        ),
+        ("train-ai=n;exceptions=cc-cr-op", Use.TRAIN_AI, (CREDIT, Obligation(Duty.OPEN))),
+        ('train-ai=n;exceptions="cc-cr"', Use.TRAIN_AI, (CREDIT,)),
     ],
 )
-def test_cc_signals(value: str, use: Use, exceptions: tuple[str, ...]) -> None:
+def test_cc_signals(value: str, use: Use, exceptions: tuple[Obligation, ...]) -> None:
     (statement,) = parse_content_usage(value).statements(Carrier.HTTP_HEADER, line=3)
     assert statement.mechanism is Mechanism.CC_SIGNALS
     assert statement.stance(use) is Stance.DENY
     assert statement.exceptions == exceptions
+    assert statement.obligations == ()
+    assert f"denied unless you accept {', '.join(map(str, exceptions))}" in statement.note
+
+
+def test_every_cc_signal_asks_for_credit() -> None:
+    for signal, obligations in CC_EXCEPTIONS.items():
+        assert obligations[0] == CREDIT, signal
+        assert all(o.url is None and o.detail is None for o in obligations)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.content_signals import (
+    REUSE_LEVELS,
     header_statements,
     parse_content_signal,
     robots_statements,
@@ -37,9 +39,17 @@ def test_managed_default() -> None:
 def test_use_level_is_an_obligation_and_group_scoped() -> None:
     robots = RobotsTxt.parse(WITH_USE)
     (statement,) = robots_statements(robots, "CCBot")
-    assert statement.obligations == ("reuse:reference",)
+    assert statement.obligations == (Obligation(Duty.REUSE, detail="reference"),)
+    assert statement.exceptions == ()
     # GPTBot has its own group: the '*' group's signal is not held against it.
     assert robots_statements(robots, "GPTBot") == ()
+
+
+@pytest.mark.parametrize("level", REUSE_LEVELS)
+def test_every_reuse_level_is_the_detail_of_a_reuse_obligation(level: str) -> None:
+    (statement,) = header_statements([("Content-Signal", f"search=yes, use={level.upper()}")])
+    assert statement.obligations == (Obligation(Duty.REUSE, detail=level),)
+    assert str(statement.obligations[0]) == f"reuse ({level})"
 
 
 def test_all_three_signals() -> None:

@@ -8,11 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reciprocity.obligations import DUTIES, Duty, Obligation
 from reciprocity.signals.html import LicenceUrl, Link, Meta, scan_html
 from reciprocity.signals.licenses import (
     OBLIGATIONS,
     READINGS,
+    Licence,
     LicenceMarks,
+    _id_obligations,
+    _kind,
+    _spdx_ids,
     licence_from_text,
     licence_from_url,
     licence_statements,
@@ -28,26 +33,68 @@ ALLOW_ALL = tuple((use, Stance.ALLOW) for use in USES)
 # -- signals.md §9.2-9.3: the CC URL grammar and the SPDX mapping --------------------------
 
 
+BY, SA, NC, ND = Duty.ATTRIBUTION, Duty.SHARE_ALIKE, Duty.NON_COMMERCIAL, Duty.NO_DERIVATIVES
+
+
 @pytest.mark.parametrize(
-    ("code", "spdx", "obligations"),
+    ("code", "spdx", "duties"),
     [
-        ("by", "CC-BY-4.0", ("attribution",)),
-        ("by-sa", "CC-BY-SA-4.0", ("attribution", "share-alike")),
-        ("by-nd", "CC-BY-ND-4.0", ("attribution", "no-derivatives")),
-        ("by-nc", "CC-BY-NC-4.0", ("attribution", "non-commercial")),
-        ("by-nc-sa", "CC-BY-NC-SA-4.0", ("attribution", "non-commercial", "share-alike")),
-        ("by-nc-nd", "CC-BY-NC-ND-4.0", ("attribution", "non-commercial", "no-derivatives")),
+        ("by", "CC-BY-4.0", (BY,)),
+        ("by-sa", "CC-BY-SA-4.0", (BY, SA)),
+        ("by-nd", "CC-BY-ND-4.0", (BY, ND)),
+        ("by-nc", "CC-BY-NC-4.0", (BY, NC)),
+        ("by-nc-sa", "CC-BY-NC-SA-4.0", (BY, NC, SA)),
+        ("by-nc-nd", "CC-BY-NC-ND-4.0", (BY, NC, ND)),
     ],
 )
-def test_the_six_4_0_licences(code: str, spdx: str, obligations: tuple[str, ...]) -> None:
+def test_the_six_4_0_licences(code: str, spdx: str, duties: tuple[Duty, ...]) -> None:
     url = f"https://creativecommons.org/licenses/{code}/4.0/"
-    licence = licence_from_url(url)
+    licence = licence_from_url(f"{url}deed.fr")
     assert licence is not None
     assert licence.license == spdx
     assert licence.listed
     assert licence.url == url
-    assert licence.obligations == (*obligations, f"license-url:{url}")
+    # Each element is its duty, with the canonical URL of the licence it comes from.
+    assert licence.obligations == tuple(Obligation(duty, url) for duty in duties)
     assert licence.kind == "cc-licence"
+
+
+@pytest.mark.parametrize(("element", "duty"), [("by", BY), ("sa", SA), ("nc", NC), ("nd", ND)])
+def test_each_element_is_its_duty(element: str, duty: Duty) -> None:
+    assert OBLIGATIONS[element][0] is duty
+    url = f"https://creativecommons.org/licenses/{element}/1.0/"  # 1.0 had each element alone
+    licence = licence_from_url(url)
+    assert licence is not None
+    assert licence.obligations == (Obligation(duty, url),)
+
+
+@pytest.mark.parametrize(
+    ("named", "url"),
+    [
+        (
+            licence_from_url("https://spdx.org/licenses/CC-BY-NC-ND-3.0-IGO.html"),
+            "https://creativecommons.org/licenses/by-nc-nd/3.0/igo/",
+        ),
+        (licence_from_text("CC-SA-1.0"), "https://creativecommons.org/licenses/sa/1.0/"),
+    ],
+)
+def test_a_licence_named_by_its_spdx_id_carries_its_canonical_url(
+    named: Licence | None, url: str
+) -> None:
+    assert named is not None
+    assert named.obligations
+    assert {o.url for o in named.obligations} == {url}
+
+
+def test_every_listed_cc_licence_id_reads_back_to_its_url() -> None:
+    ids = [i for i in _spdx_ids()[0].values() if i.startswith("CC-") and _kind(i) == "cc-licence"]
+    assert len(ids) > 40
+    for ident in ids:
+        obligations = _id_obligations(ident)
+        assert obligations, ident
+        assert all(o.url and o.url.startswith("https://creativecommons.org/") for o in obligations)
+    # An id the grammar cannot read back keeps its duties, without a URL.
+    assert _id_obligations("CC-BY-SA-9.9") == (Obligation(BY), Obligation(SA))
 
 
 @pytest.mark.parametrize(
@@ -133,7 +180,8 @@ def test_ports_and_old_tools(url: str, spdx: str, listed: bool) -> None:
 def test_obligations_of_old_tools() -> None:
     licence = licence_from_url("https://creativecommons.org/licenses/nd-nc/1.0/")
     assert licence is not None
-    assert licence.obligations[:2] == ("no-derivatives", "non-commercial")
+    url = "https://creativecommons.org/licenses/nd-nc/1.0/"
+    assert licence.obligations == (Obligation(ND, url), Obligation(NC, url))
 
 
 @pytest.mark.parametrize(
@@ -223,11 +271,12 @@ def test_rel_license_link_statement() -> None:
     assert statement.carrier is Carrier.HTML_LINK
     assert statement.license == "CC-BY-NC-4.0"
     assert statement.stances == ALLOW_ALL
-    assert statement.obligations == (
-        "attribution",
-        "non-commercial",
-        "license-url:https://creativecommons.org/licenses/by-nc/4.0/",
-    )
+    url = "https://creativecommons.org/licenses/by-nc/4.0/"
+    assert statement.obligations == (Obligation(BY, url), Obligation(NC, url))
+    assert [str(o) for o in statement.obligations] == [
+        f"attribution <{url}>",
+        f"non-commercial <{url}>",
+    ]
     assert statement.line == 3
     assert statement.rule == "a rel=license noopener"
     assert statement.raw == "https://creativecommons.org/licenses/by-nc/4.0/"
@@ -244,7 +293,8 @@ def test_badge_alone_is_weaker_evidence() -> None:
 def test_presskit_badge_has_obligations_but_no_id() -> None:
     url = "https://mirrors.creativecommons.org/presskit/buttons/88x31/png/by-nc-sa.png"
     (statement,) = licence_statements((), (LicenceUrl(url, 2),))
-    assert statement.obligations == ("attribution", "non-commercial", "share-alike")
+    # The image names the elements, not the version: no licence URL to give.
+    assert statement.obligations == (Obligation(BY), Obligation(NC), Obligation(SA))
     assert statement.license == url
     cc0 = "https://mirrors.creativecommons.org/presskit/buttons/88x31/svg/cc-zero.svg"
     assert licence_statements((), (LicenceUrl(cc0, 2),))[0].license == "CC0-1.0"
@@ -317,8 +367,8 @@ def test_whirlwind_wikipedia_capture() -> None:
 
 
 def test_tables_document_themselves() -> None:
-    for obligation, reason in OBLIGATIONS.values():
-        assert obligation
+    for duty, reason in OBLIGATIONS.values():
+        assert duty in DUTIES
         assert reason
     for reading in READINGS.values():
         assert reading.summary

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals import media
 from reciprocity.signals.media import (
     C2PA_INSTALL_HINT,
@@ -140,17 +141,23 @@ def codes(diagnostics: Any) -> set[str]:
 
 # -- IPTC: the vocabulary (§8.2) --------------------------------------------------------------
 
+
+# "Prohibited, see <field>": a deny lifted by a licence on the terms that field holds.
+def see(field: str) -> tuple[Obligation, ...]:
+    return (Obligation(Duty.LICENCE, detail=field),)
+
+
 # The expected reading of every final PLUS term, written out here independently of the table.
-FINAL_TERMS: dict[str, tuple[dict[Use, Stance], tuple[str, ...]]] = {
+FINAL_TERMS: dict[str, tuple[dict[Use, Stance], tuple[Obligation, ...]]] = {
     "DMI-UNSPECIFIED": ({}, ()),
     "DMI-ALLOWED": ({T: A, IN: A, S: A}, ()),
     "DMI-PROHIBITED-AIMLTRAINING": ({T: D}, ()),
     "DMI-PROHIBITED-GENAIMLTRAINING": ({T: D}, ()),
     "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING": ({T: D, IN: D, S: A}, ()),
     "DMI-PROHIBITED": ({T: D, IN: D, S: D}, ()),
-    "DMI-PROHIBITED-SEECONSTRAINT": ({T: D, IN: D, S: D}, ("plus:OtherConstraints",)),
-    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": ({T: D, IN: D, S: D}, ("iptcExt:EmbdEncRightsExpr",)),
-    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": ({T: D, IN: D, S: D}, ("iptcExt:LinkedEncRightsExpr",)),
+    "DMI-PROHIBITED-SEECONSTRAINT": ({T: D, IN: D, S: D}, see("plus:OtherConstraints")),
+    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": ({T: D, IN: D, S: D}, see("iptcExt:EmbdEncRightsExpr")),
+    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": ({T: D, IN: D, S: D}, see("iptcExt:LinkedEncRightsExpr")),
 }
 
 # §8.2: ExifTool labels ("use exactly"), as accepted by `exiftool -XMP-plus:DataMining=…`.
@@ -325,7 +332,7 @@ def test_other_constraints_lang_alt_prefers_x_default() -> None:
     result = parse_iptc_data_mining(packet)
     assert result.other_constraints == "Licence required: https://example.com/licence"
     (statement,) = result.statements()
-    assert statement.exceptions == ("plus:OtherConstraints",)
+    assert statement.exceptions == see("plus:OtherConstraints")
     assert "Licence required: https://example.com/licence" in statement.note
 
 
@@ -340,7 +347,10 @@ def test_linked_rights_expression_becomes_the_licence() -> None:
     packet = xmp(f'plus:DataMining="{PLUS_VOCAB}DMI-PROHIBITED-SEELINKEDRIGHTSEXPR"', body)
     (statement,) = parse_iptc_data_mining(packet).statements()
     assert statement.license == "https://example.com/odrl.json"
-    assert statement.exceptions == ("iptcExt:LinkedEncRightsExpr",)
+    # The expression's URL is where the licence's terms are.
+    assert statement.exceptions == (
+        Obligation(Duty.LICENCE, "https://example.com/odrl.json", "iptcExt:LinkedEncRightsExpr"),
+    )
 
 
 def test_same_value_twice_is_one_statement() -> None:
@@ -718,7 +728,7 @@ def test_cawg_cbordiag_example_with_its_braces() -> None:
     # No ai_inference entry: the general data_mining entry speaks for ai-use.
     assert stances(found["cawg.data_mining"]) == {IN: D}
     assert found["cawg.data_mining"].exceptions == (
-        "cawg-constraint:may only be mined on days whose names end in 'y'",
+        Obligation(Duty.LICENCE, detail="may only be mined on days whose names end in 'y'"),
     )
 
 
@@ -730,7 +740,7 @@ def test_both_constraint_spellings(spelling: str) -> None:
     assert result.entries[0].constraint_info == "pay first"
     (statement,) = result.statements()
     assert stances(statement) == {T: D}
-    assert statement.exceptions == ("cawg-constraint:pay first",)
+    assert statement.exceptions == (Obligation(Duty.LICENCE, detail="pay first"),)
     assert result.statements()[0].diagnostics == ()
 
 
@@ -745,7 +755,7 @@ def test_constrained_without_info() -> None:
     result = parse_cawg_training_mining({"entries": {"cawg.ai_inference": {"use": "constrained"}}})
     (statement,) = result.statements()
     assert stances(statement) == {IN: D}
-    assert statement.exceptions == ("cawg-constraint",)
+    assert statement.exceptions == (Obligation(Duty.LICENCE),)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.rsl import (
     MAX_RSL_BYTES,
@@ -28,6 +29,18 @@ from reciprocity.uses import USES, Stance, Use
 
 TRAIN, AI_USE, SEARCH = Use.TRAIN_AI, Use.AI_USE, Use.SEARCH
 ALLOW, DENY = Stance.ALLOW, Stance.DENY
+ATTRIBUTION = Obligation(Duty.ATTRIBUTION)
+CONTRIBUTION = Obligation(Duty.DIRECT_CONTRIBUTION, detail="contribution")
+
+
+def pay(kind: str) -> Obligation:
+    """The payment an RSL ``<payment type=kind>`` asks for."""
+    return Obligation(Duty.PAYMENT, detail=kind)
+
+
+def server(url: str) -> Obligation:
+    """A licence to obtain from the RSL licence server at ``url``."""
+    return Obligation(Duty.LICENCE, url=url)
 
 
 def by_use(statements: tuple[Statement, ...]) -> dict[Use, Statement]:
@@ -40,7 +53,9 @@ def by_use(statements: tuple[Statement, ...]) -> dict[Use, Statement]:
     return found
 
 
-def verdicts(doc: RslDocument, url: str, **kw: str) -> dict[Use, tuple[Stance, tuple[str, ...]]]:
+def verdicts(
+    doc: RslDocument, url: str, **kw: str
+) -> dict[Use, tuple[Stance, tuple[Obligation, ...]]]:
     return {
         use: (s.stance(use), s.exceptions) for use, s in by_use(doc.statements(url, **kw)).items()
     }
@@ -137,7 +152,7 @@ def test_spec_4_6_attribution_payment_is_an_allow_with_an_obligation() -> None:
     assert doc.diagnostics == ()
     (statement,) = doc.statements("/x")
     assert statement.stances == ((TRAIN, ALLOW), (AI_USE, ALLOW), (SEARCH, ALLOW))
-    assert statement.obligations == ("attribution",)
+    assert statement.obligations == (ATTRIBUTION,)
     assert statement.exceptions == ()
     assert statement.license == "https://creativecommons.org/licenses/by/4.0/"
     payment = doc.contents[0].licenses[0].payments[0]
@@ -180,8 +195,8 @@ def test_spec_4_3_document_structure() -> None:
     # even for free terms (§3.3): a deny the caller lifts by accepting the server.
     for use in (AI_USE, SEARCH):
         assert found[use].stance(use) is DENY
-        assert found[use].exceptions == ("licence-server:https://licensing.example.com",)
-        assert found[use].obligations == ("attribution",)
+        assert found[use].exceptions == (server("https://licensing.example.com"),)
+        assert found[use].obligations == (ATTRIBUTION,)
 
 
 def test_spec_3_1_2_site_wide_permit_and_narrower_prohibition() -> None:
@@ -232,7 +247,7 @@ def test_guide_ai_preferences_example() -> None:
     assert "legacy-token" in codes(doc)
     result = by_use(doc.statements("https://your-website.com/post"))
     assert result[TRAIN].stance(TRAIN) is DENY
-    assert result[TRAIN].exceptions == ("payment:subscription",)
+    assert result[TRAIN].exceptions == (pay("subscription"),)
     assert "licensing: https://your-website.com/contact-form.html" in result[TRAIN].note
     assert any(d.code == "legacy-token" for d in result[TRAIN].diagnostics)
     # A <permits> list allows only what it lists (§3.1.1 step 5).
@@ -285,8 +300,8 @@ def test_rsl_collective_royalty_license() -> None:
     found = by_use(doc.statements("https://member.example/a"))
     assert found[TRAIN].stance(TRAIN) is DENY
     assert found[TRAIN].exceptions == (
-        "payment:royalty",
-        "licence-server:https://rslcollective.org/api",
+        pay("royalty"),
+        server("https://rslcollective.org/api"),
     )
     assert found[TRAIN].license == "https://rslcollective.org/license"
     assert found[SEARCH].stance(SEARCH) is DENY
@@ -295,8 +310,8 @@ def test_rsl_collective_royalty_license() -> None:
 def test_rsl_collective_attribution_license() -> None:
     found = by_use(parse_rsl(COLLECTIVE_ATTRIBUTION).statements("/a"))
     assert found[TRAIN].stance(TRAIN) is DENY
-    assert found[TRAIN].exceptions == ("licence-server:https://rslcollective.org/api",)
-    assert found[TRAIN].obligations == ("attribution",)
+    assert found[TRAIN].exceptions == (server("https://rslcollective.org/api"),)
+    assert found[TRAIN].obligations == (ATTRIBUTION,)
 
 
 # rslstandard.org/guide/getting-started "Template: Prohibit AI training", as the page prints it
@@ -338,17 +353,17 @@ NESTED = rsl(
     [
         ("https://e.com/", (ALLOW, ()), (ALLOW, ())),
         ("https://e.com/articles/x", (DENY, ()), (ALLOW, ())),
-        ("https://e.com/articles/premium/x", (DENY, ("payment:subscription",)), None),
+        ("https://e.com/articles/premium/x", (DENY, (pay("subscription"),)), None),
         ("https://e.com/docs/a.pdf", (DENY, ()), (DENY, ())),
         ("https://e.com/docs/a.pdf?x=1", (ALLOW, ()), (ALLOW, ())),
         # The longer pattern wins: /articles/premium/ (18 characters) over /*.pdf$ (7).
-        ("/articles/premium/a.pdf", (DENY, ("payment:subscription",)), None),
+        ("/articles/premium/a.pdf", (DENY, (pay("subscription"),)), None),
     ],
 )
 def test_most_specific_content_decides(
     url: str,
-    train: tuple[Stance, tuple[str, ...]],
-    search: tuple[Stance, tuple[str, ...]] | None,
+    train: tuple[Stance, tuple[Obligation, ...]],
+    search: tuple[Stance, tuple[Obligation, ...]] | None,
 ) -> None:
     result = verdicts(NESTED, url)
     assert result[TRAIN] == train
@@ -380,8 +395,8 @@ def test_equally_specific_contents_combine_most_restrictively() -> None:
     )
     (statement,) = doc.statements("/a/1")
     assert statement.stance(TRAIN) is DENY
-    assert statement.exceptions == ("payment:crawl",)
-    assert statement.obligations == ("attribution",)
+    assert statement.exceptions == (pay("crawl"),)
+    assert statement.obligations == (ATTRIBUTION,)
     doc = rsl(
         '<content url="/a/"><license><payment type="crawl"/></license></content>'
         '<content url="/a/"><license><prohibits type="usage">search</prohibits></license>'
@@ -490,24 +505,26 @@ def test_duplicate_permits_elements_are_merged() -> None:
         ("", (), ()),
         ('<payment type="free"/>', (), ()),
         ("<payment/>", (), ()),
-        ('<payment type="attribution"/>', (), ("attribution",)),
-        ('<payment type="contribution"/>', ("contribution",), ()),
-        ('<payment type="purchase"/>', ("payment:purchase",), ()),
-        ('<payment type="subscription"/>', ("payment:subscription",), ()),
-        ('<payment type="training"/>', ("payment:training",), ()),
-        ('<payment type="crawl"/>', ("payment:crawl",), ()),
-        ('<payment type="use"/>', ("payment:use",), ()),
-        ('<payment type="inference"/>', ("payment:use",), ()),  # RSL 0.9 name
-        ('<payment type="barter"/>', ("payment:barter",), ()),  # unknown: still a term
+        ('<payment type="attribution"/>', (), (ATTRIBUTION,)),
+        ('<payment type="contribution"/>', (CONTRIBUTION,), ()),
+        ('<payment type="purchase"/>', (pay("purchase"),), ()),
+        ('<payment type="subscription"/>', (pay("subscription"),), ()),
+        ('<payment type="training"/>', (pay("training"),), ()),
+        ('<payment type="crawl"/>', (pay("crawl"),), ()),
+        ('<payment type="use"/>', (pay("use"),), ()),
+        ('<payment type="inference"/>', (pay("use"),), ()),  # RSL 0.9 name
+        ('<payment type="royalty"/>', (pay("royalty"),), ()),  # RSL Collective, not 1.0
+        ('<payment type="barter"/>', (pay("barter"),), ()),  # unknown: still a term
+        ('<reporting type="audit"/>', (Obligation(Duty.REPORTING, detail="audit"),), ()),
         (
             '<reporting type="telemetry" profile="https://p.example/t"/>',
-            ("reporting:telemetry",),
+            (Obligation(Duty.REPORTING, "https://p.example/t", "telemetry"),),
             (),
         ),
     ],
 )
 def test_payment_terms(
-    payment: str, exceptions: tuple[str, ...], obligations: tuple[str, ...]
+    payment: str, exceptions: tuple[Obligation, ...], obligations: tuple[Obligation, ...]
 ) -> None:
     (statement,) = one_license(payment).statements("/")
     assert statement.stance(TRAIN) is (DENY if exceptions else ALLOW)
@@ -519,7 +536,7 @@ def test_free_licence_behind_a_licence_server_is_a_deny_with_an_exception() -> N
     doc = one_license("", ' server="https://ls.example/api" encrypted="true"')
     (statement,) = doc.statements("/")
     assert statement.stance(SEARCH) is DENY
-    assert statement.exceptions == ("licence-server:https://ls.example/api",)
+    assert statement.exceptions == (server("https://ls.example/api"),)
     assert "encrypted" in statement.note
     assert doc.contents[0].encrypted
 
@@ -545,7 +562,7 @@ def test_licences_are_alternatives_the_least_demanding_is_reported() -> None:
     )
     found = by_use(doc.statements("/"))
     assert found[TRAIN].stance(TRAIN) is ALLOW
-    assert found[TRAIN].obligations == ("attribution",)
+    assert found[TRAIN].obligations == (ATTRIBUTION,)
     assert found[TRAIN].rule == '<content url="/"> <license> #2'
     assert found[TRAIN].line == 1
     assert "2 licences grant this use" in found[TRAIN].note
@@ -574,8 +591,8 @@ def test_user_classes() -> None:
     }
     assert verdicts(doc, "/", user="commercial") == {
         TRAIN: (DENY, ()),
-        AI_USE: (DENY, ("payment:subscription",)),
-        SEARCH: (DENY, ("payment:subscription",)),
+        AI_USE: (DENY, (pay("subscription"),)),
+        SEARCH: (DENY, (pay("subscription"),)),
     }
     assert verdicts(doc, "/", user="government")[SEARCH] == (DENY, ())
 
@@ -657,8 +674,8 @@ def test_rsl_0_9_document() -> None:
     assert {"comma-list", "legacy-token", "rsl-0.9"} <= codes(doc)
     assert verdicts(doc, "/") == {
         TRAIN: (DENY, ()),
-        AI_USE: (DENY, ("payment:use",)),
-        SEARCH: (DENY, ("payment:use",)),
+        AI_USE: (DENY, (pay("use"),)),
+        SEARCH: (DENY, (pay("use"),)),
     }
 
 

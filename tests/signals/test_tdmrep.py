@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.statement import Carrier, Mechanism
 from reciprocity.signals.tdmrep import (
     RESERVATIONS,
@@ -140,7 +141,7 @@ def test_spec_file_three_groups() -> None:  # #sec-tdm-file-example (2)
     (html,) = tdm.statements("https://provider.com/directory-b/html/page.html")
     assert dict(html.stances) == DENY_BOTH
     assert html.license == POLICY
-    assert html.obligations == (f"tdm-policy:{POLICY}",)
+    assert html.obligations == (Obligation(Duty.LICENCE, url=POLICY),)
     assert POLICY in html.note
 
     (jpeg,) = tdm.statements("/directory-b/images/2021/photo.jpg")
@@ -191,7 +192,7 @@ def test_spec_header_with_policy() -> None:  # #sec-tdm-header (2)
     assert (signal.reservation_line, signal.policy_line) == (3, 4)
     (statement,) = signal.statements()
     assert statement.license == POLICY
-    assert statement.obligations == (f"tdm-policy:{POLICY}",)
+    assert statement.obligations == (Obligation(Duty.LICENCE, url=POLICY),)
 
 
 def test_spec_html_meta() -> None:  # #sec-tdm-html-meta

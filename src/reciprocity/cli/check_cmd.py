@@ -23,6 +23,7 @@ from reciprocity.cli._fetch_options import (
     parse_as_of,
 )
 from reciprocity.cli.explain_cmd import render
+from reciprocity.corpus.policy import duties_option
 from reciprocity.errors import FetchError, UsageError
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--accept",
         default="",
         metavar="OBLIGATIONS",
-        help="comma-separated obligations you commit to (e.g. credit,attribution)",
+        help="comma-separated obligations you commit to (e.g. credit,open; docs/obligations.md)",
     )
     parser.add_argument("--json", action="store_true", help="the decisions as JSON")
     add_fetch_arguments(parser)
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     as_of = parse_as_of(args.as_of) if args.as_of else None
     if as_of is not None and args.no_cache:
         raise UsageError("--as-of reads the cache's history; it cannot go with --no-cache")
-    accept = frozenset(a.strip() for a in args.accept.split(",") if a.strip())
+    accept = duties_option("--accept", args.accept)
     # Imported here: httpx adds 140 ms to every command line, and only fetching needs it.
     from reciprocity.fetcher import FetchCache, check  # noqa: PLC0415
 

@@ -8,6 +8,7 @@ import sys
 
 from reciprocity._files import read_input
 from reciprocity.cli import EXIT_OK
+from reciprocity.corpus.policy import duties_option
 from reciprocity.errors import UsageError
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import Decision
@@ -48,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--accept",
         default="",
         metavar="OBLIGATIONS",
-        help="comma-separated obligations you commit to (e.g. credit,attribution)",
+        help="comma-separated obligations you commit to (e.g. credit,open; docs/obligations.md)",
     )
     parser.add_argument("--json", action="store_true", help="the decision as JSON")
 
@@ -79,7 +80,7 @@ def parse_header_block(data: bytes) -> list[tuple[str, str]]:
 def render(decision: Decision, agent: str) -> str:
     lines = [f"{decision.url}", f"  collected by: {agent}"]
     if decision.accepted:
-        lines.append(f"  you accept: {', '.join(sorted(decision.accepted))}")
+        lines.append(f"  you accept: {', '.join(sorted(d.value for d in decision.accepted))}")
     lines.append("")
     for decided in decision.uses:
         head = f"{decided.use.value:<9} {decided.stance.value:<8}"
@@ -89,9 +90,9 @@ def render(decision: Decision, agent: str) -> str:
             lines.append(f"{head if index == 0 else ' ' * len(head)} {evidence.describe()}")
         pad = " " * len(head)
         if decided.stance is Stance.DENY and decided.exceptions:
-            lines.append(f"{pad} lifted if you accept: {', '.join(decided.exceptions)}")
+            lines.append(f"{pad} lifted if you accept: {', '.join(map(str, decided.exceptions))}")
         if decided.stance is Stance.ALLOW and decided.obligations:
-            lines.append(f"{pad} obligations: {', '.join(decided.obligations)}")
+            lines.append(f"{pad} obligations: {', '.join(map(str, decided.obligations))}")
     if decision.conflicts:
         lines += ["", "conflicts (the more restrictive stance applies):"]
         for conflict in decision.conflicts:
@@ -108,6 +109,7 @@ def render(decision: Decision, agent: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    accept = duties_option("--accept", args.accept)  # before any file is read
     robots_body = _read(args.robots)
     robots: RobotsTxt | bytes | None = robots_body
     if args.robots_status is not None:
@@ -115,7 +117,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--robots-status {args.robots_status} is not an HTTP status code")
         robots = RobotsTxt.from_fetch(args.robots_status, robots_body or b"")
     header_bytes = _read(args.headers)
-    accept = frozenset(a.strip() for a in args.accept.split(",") if a.strip())
     decision = evaluate(
         args.url,
         robots_txt=robots,

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reciprocity.errors import UsageError
+from reciprocity.obligations import Duty, parse_duties
 from reciprocity.uses import Use, parse_use
 
-__all__ = ["AsOf", "AuditPolicy", "State"]
+__all__ = ["AsOf", "AuditPolicy", "State", "duties_option"]
 
 AsOf = Literal["crawl", "latest", "strictest"]
 State = Literal["allow", "deny", "unknown", "unavailable"]
@@ -29,9 +30,11 @@ class AuditPolicy:
     """No statement means no reservation (default), or fail closed."""
     unavailable: Literal["allow", "deny"] = "deny"
     """No robots.txt snapshot for the host: fail closed (default), or treat as no statement."""
-    accept: frozenset[str] = field(default_factory=frozenset)
-    """Obligations the builder commits to meet (e.g. ``credit``): they lift reservations that
-    ask only for them, and are recorded in the run's obligation ledger."""
+    accept: frozenset[Duty] = field(default_factory=frozenset)
+    """Duties the builder commits to meet (e.g. ``credit``, i.e. attribution): they lift
+    reservations that ask only for them, and are recorded in the run's obligation ledger."""
+    refuse: frozenset[Duty] = field(default_factory=frozenset)
+    """Duties the builder will not take on (e.g. ``non-commercial``, ``no-derivatives``)."""
 
     @classmethod
     def from_options(
@@ -44,6 +47,7 @@ class AuditPolicy:
         unknown: str = "allow",
         unavailable: str = "deny",
         accept: str = "",
+        refuse: str = "",
     ) -> AuditPolicy:
         """Build a policy from command-line strings, with one clear error for a bad value."""
         try:
@@ -60,7 +64,12 @@ class AuditPolicy:
         tokens = None
         if honour is not None:
             tokens = tuple(t.strip() for t in honour.split(",") if t.strip())
-        obligations = frozenset(a.strip() for a in accept.split(",") if a.strip())
+        accepted = duties_option("--accept", accept)
+        refused = duties_option("--refuse", refuse)
+        both = accepted & refused
+        if both:
+            named = ", ".join(sorted(duty.value for duty in both))
+            raise UsageError(f"--accept and --refuse both name {named}")
         return cls(
             use=chosen,
             crawler=crawler,
@@ -68,7 +77,8 @@ class AuditPolicy:
             robots_as_of=robots_as_of,  # type: ignore[arg-type]
             unknown=unknown,  # type: ignore[arg-type]
             unavailable=unavailable,  # type: ignore[arg-type]
-            accept=obligations,
+            accept=accepted,
+            refuse=refused,
         )
 
     def keeps(self, state: State) -> bool:
@@ -89,5 +99,15 @@ class AuditPolicy:
             "robots_as_of": self.robots_as_of,
             "unknown": self.unknown,
             "unavailable": self.unavailable,
-            "accept": sorted(self.accept),
+            "accept": sorted(duty.value for duty in self.accept),
+            "refuse": sorted(duty.value for duty in self.refuse),
         }
+
+
+def duties_option(option: str, value: str) -> frozenset[Duty]:
+    """The duties a comma-separated option names (``--accept credit,open``), or a
+    :class:`UsageError` naming the option and the values it takes."""
+    try:
+        return parse_duties(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None

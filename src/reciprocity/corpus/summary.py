@@ -60,9 +60,7 @@ def summarise(run_dir: str | Path, *, top: int = 10) -> RunSummary:
     policy = manifest["policy"]
     use_column = COLUMN[parse_use(policy["use"])]
     with connect() as db:
-        db.execute(
-            "CREATE VIEW d AS SELECT * FROM read_parquet(?)", [str(run / "decisions.parquet")]
-        )
+        db.read_parquet(str(run / "decisions.parquet")).create_view("d")
 
         def rows(sql: str) -> list[tuple[Any, ...]]:
             return db.execute(sql).fetchall()
@@ -93,7 +91,7 @@ def summarise(run_dir: str | Path, *, top: int = 10) -> RunSummary:
         obligations = rows(
             # A document counts once per kind, however many mechanisms asked for it.
             "SELECT k, count(*) AS n FROM (SELECT unnest(list_distinct("
-            " list_transform(obligations, o -> o.kind))) AS k FROM d WHERE keep)"
+            " list_transform(obligations, lambda o: o.kind))) AS k FROM d WHERE keep)"
             f" GROUP BY k ORDER BY n DESC, k LIMIT {top}"
         )
         refused = rows(

@@ -12,7 +12,8 @@ same use; each legacy label read is reported with the draft it comes from.
 
 CC signals 0.1 put an ``exceptions`` parameter on a value: ``train-ai=n;exceptions=cc-cr`` is
 "no, unless you give credit". It stays a deny whose ``exceptions`` name the obligations that
-would lift it (DESIGN.md §1); the vocabulary drafts ignore parameters, CC-aware readers do not.
+would lift it (DESIGN.md §1; their duties are those of :mod:`reciprocity.obligations`); the
+vocabulary drafts ignore parameters, CC-aware readers do not.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import RobotsTxt, normalise_pattern, path_params_query
 from reciprocity.signals.robots import pattern_matches as _matches
@@ -84,13 +86,16 @@ LABELS: Final[dict[str, Label]] = {
 }
 """Every label read, current and legacy (``legacy=True``), with the drafts that defined it."""
 
-CC_EXCEPTIONS: Final[dict[str, tuple[str, ...]]] = {
-    "cc-cr": ("credit",),
-    "cc-cr-dc": ("credit", "direct-contribution"),
-    "cc-cr-ec": ("credit", "ecosystem-contribution"),
-    "cc-cr-op": ("credit", "open"),
+# Credit is in every signal; Direct Contribution, Ecosystem Contribution and Open add to it.
+_CREDIT: Final = Obligation(Duty.ATTRIBUTION)
+CC_EXCEPTIONS: Final[dict[str, tuple[Obligation, ...]]] = {
+    "cc-cr": (_CREDIT,),
+    "cc-cr-dc": (_CREDIT, Obligation(Duty.DIRECT_CONTRIBUTION)),
+    "cc-cr-ec": (_CREDIT, Obligation(Duty.ECOSYSTEM_CONTRIBUTION)),
+    "cc-cr-op": (_CREDIT, Obligation(Duty.OPEN)),
 }
-"""CC signal -> the obligations that lift the reservation it qualifies (CC signals 0.1 §2.3)."""
+"""CC signal -> the obligations that lift the reservation it qualifies (the four signals of
+``obligations.SPEC_VERSIONS["cc-signals"]``). The only place CC signal names are read."""
 
 _VALUES: Final = {"y": Stance.ALLOW, "n": Stance.DENY}
 
@@ -102,7 +107,7 @@ class ContentUsage:
     raw: str
     parsed: bool
     """False when the value is not a valid Dictionary: then every use is unknown."""
-    stances: tuple[tuple[Use, Stance, str, tuple[str, ...]], ...]
+    stances: tuple[tuple[Use, Stance, str, tuple[Obligation, ...]], ...]
     """(use, stance, label that said it, CC exceptions) for each use the value speaks about."""
     diagnostics: tuple[Diagnostic, ...]
 
@@ -132,7 +137,7 @@ class ContentUsage:
             if LABELS[label].legacy:
                 note += f" from draft {LABELS[label].drafts} ({LABELS[label].reason})"
             if exceptions:
-                note += f"; CC signal: denied unless {', '.join(exceptions)}"
+                note += f"; CC signal: denied unless you accept {', '.join(map(str, exceptions))}"
             statements.append(
                 Statement(
                     mechanism,
@@ -149,7 +154,9 @@ class ContentUsage:
         return tuple(statements)
 
 
-def _exceptions(item: Item, label: str, line: int, notes: list[Diagnostic]) -> tuple[str, ...]:
+def _exceptions(
+    item: Item, label: str, line: int, notes: list[Diagnostic]
+) -> tuple[Obligation, ...]:
     value = item.params.get("exceptions")
     if value is None:
         return ()
@@ -184,8 +191,8 @@ def _parse_content_usage(lines: tuple[str | bytes, ...], line: int) -> ContentUs
     notes = list(result.diagnostics)
     if result.value is None:
         return ContentUsage(raw, False, (), tuple(notes))
-    current: dict[Use, tuple[Stance, str, tuple[str, ...]]] = {}
-    legacy: dict[Use, tuple[Stance, str, tuple[str, ...]]] = {}
+    current: dict[Use, tuple[Stance, str, tuple[Obligation, ...]]] = {}
+    legacy: dict[Use, tuple[Stance, str, tuple[Obligation, ...]]] = {}
     for key, member in result.value.items():
         label = LABELS.get(key)
         if label is None:

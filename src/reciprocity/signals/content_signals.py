@@ -4,7 +4,8 @@ Read from robots.txt groups (scoped like Allow/Disallow: the groups that apply t
 from the HTTP header of the same name. The policy (contentsignals.org, 2025-09; ``use=`` added
 2026-07) defines three signals, each ``yes`` or ``no``; an absent signal "neither grants nor
 restricts" (unknown). ``use`` is not a permission but the maximum level of reuse the site allows
-(``immediate`` < ``reference`` < ``full``): it is kept as the obligation ``reuse:<level>``.
+(``immediate`` < ``reference`` < ``full``): it is kept as an obligation of the duty ``reuse``
+whose detail is the level.
 
 The policy defines no grammar beyond ``key=value`` pairs separated by commas; where it is silent
 we read leniently and say so in diagnostics: keys and values case-insensitively, spaces ignored,
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
@@ -46,7 +48,8 @@ SIGNALS: Final[dict[str, Use]] = {
 }
 _VALUES: Final[dict[str, Stance]] = {"yes": Stance.ALLOW, "no": Stance.DENY}
 REUSE_LEVELS: Final = ("immediate", "reference", "full")
-"""``use=`` levels, from least to most reuse."""
+"""``use=`` levels, from least to most reuse (``obligations.SPEC_VERSIONS["content-signals"]``);
+each is an obligation of the duty ``reuse`` with the level as its detail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ def parse_content_signal(value: str, *, line: int = 0) -> ContentSignal:
 
 
 def _statement(signal: ContentSignal, carrier: Carrier, line: int | None, rule: str) -> Statement:
-    obligations = (f"reuse:{signal.reuse}",) if signal.reuse else ()
+    obligations = (Obligation(Duty.REUSE, detail=signal.reuse),) if signal.reuse else ()
     return Statement(
         Mechanism.CONTENT_SIGNALS,
         carrier,

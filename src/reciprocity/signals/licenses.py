@@ -21,7 +21,8 @@ with the rules of §9.3: ``CC-<CODE>-<version>[-<JURISDICTION>]``, ``CC0-1.0``, 
 sampling, devnations) becomes ``LicenseRef-CC-…`` (never the generic id: ports differ legally).
 
 What a licence means for the uses is one table, :data:`READINGS`; the obligations its elements
-bring are another, :data:`OBLIGATIONS`. Both say why.
+bring are another, :data:`OBLIGATIONS` (duties of :mod:`reciprocity.obligations`, each carrying
+the licence's canonical URL). Both say why.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 from reciprocity._memo import value_cache
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.html import LicenceUrl, Link, Meta
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
@@ -61,16 +63,17 @@ SPEC_VERSION: Final = (
     "Standard rel=license; ccREL (W3C Member Submission 2008-05-01)"
 )
 
-OBLIGATIONS: Final[dict[str, tuple[str, str]]] = {
-    "by": ("attribution", "BY: credit the author and keep the licence notice"),
-    "sa": ("share-alike", "SA: adaptations must be shared under the same or a compatible licence"),
-    "nc": ("non-commercial", "NC: no use primarily intended for commercial advantage"),
-    "nd": ("no-derivatives", "ND: adapted material may not be shared"),
-    "sampling": ("attribution", "Sampling licences are attribution licences"),
-    "devnations": ("attribution", "Developing Nations is an attribution licence"),
+OBLIGATIONS: Final[dict[str, tuple[Duty, str]]] = {
+    "by": (Duty.ATTRIBUTION, "BY: credit the author and keep the licence notice"),
+    "sa": (Duty.SHARE_ALIKE, "SA: share adaptations under the same or a compatible licence"),
+    "nc": (Duty.NON_COMMERCIAL, "NC: no use primarily intended for commercial advantage"),
+    "nd": (Duty.NO_DERIVATIVES, "ND: adapted material may not be shared"),
+    "sampling": (Duty.ATTRIBUTION, "Sampling licences are attribution licences"),
+    "devnations": (Duty.ATTRIBUTION, "Developing Nations is an attribution licence"),
 }
-"""CC licence element -> (obligation, reason). Every licence (not the public-domain tools) also
-brings ``license-url:<canonical URL>``: each CC licence asks for its URI with every copy."""
+"""CC licence element -> (duty, reason), per ``obligations.SPEC_VERSIONS["cc-licences"]``. Each
+obligation carries the licence's canonical URL: every CC licence asks for its URI with every
+copy, and the URL says which licence's terms the duty comes from."""
 
 _ALL_ALLOW: Final = tuple((use, Stance.ALLOW) for use in USES)
 
@@ -230,7 +233,7 @@ class Licence:
     """The canonical licence URL (``https://creativecommons.org/licenses/by-sa/4.0/``)."""
     kind: str = "other"
     """A key of :data:`READINGS`: ``cc-licence``, ``cc-public-domain`` or ``other``."""
-    obligations: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
     listed: bool = False
     """Whether ``license`` is on the SPDX License List (an expression: every licence in it)."""
     note: str = ""
@@ -269,17 +272,17 @@ def _cc_licence(
         note = "no SPDX id for this CC tool" + (
             " (a port; the generic id is not used: ports differ legally)" if juris else ""
         )
-    obligations = (*_obligations(code), f"license-url:{url}")
-    return Licence(listed_id, url, "cc-licence", obligations, not note, note)
+    return Licence(listed_id, url, "cc-licence", _obligations(code, url), not note, note)
 
 
-def _obligations(code: str) -> tuple[str, ...]:
-    found: dict[str, None] = {}
+def _obligations(code: str, url: str | None) -> tuple[Obligation, ...]:
+    """The obligations of a CC licence's elements, in the order the code names them."""
+    found: dict[Duty, None] = {}
     for element in code.rstrip("+").split("-"):
-        obligation = OBLIGATIONS.get(element.rstrip("+"))
-        if obligation is not None:
-            found[obligation[0]] = None
-    return tuple(found)
+        known = OBLIGATIONS.get(element.rstrip("+"))
+        if known is not None:
+            found[known[0]] = None
+    return tuple([Obligation(duty, url) for duty in found])
 
 
 def _clean_url(url: str) -> str:
@@ -326,12 +329,25 @@ def _kind(ident: str) -> str:
     return "other"
 
 
-def _id_obligations(ident: str) -> tuple[str, ...]:
-    """Obligations of a CC licence named by its SPDX id (``CC-BY-NC-4.0``)."""
+# An SPDX id of a CC licence: CC-<CODE>-<version>[-<JURISDICTION>] (signals.md §9.3).
+_CC_ID_RE: Final = re.compile(r"CC-(?P<code>[A-Z+-]+?)-(?P<ver>\d\.\d)(?:-(?P<juris>[A-Z-]+))?")
+
+
+def _id_obligations(ident: str) -> tuple[Obligation, ...]:
+    """Obligations of a CC licence named by its SPDX id (``CC-BY-NC-4.0``), with the canonical
+    URL of the licence the id reads back to."""
     if not ident.startswith("CC-") or _kind(ident) != "cc-licence":
         return ()
+    found = _CC_ID_RE.fullmatch(ident.replace("PLUS", "+"))
+    if found is not None:
+        juris = found.group("juris")
+        code, ver = found.group("code").lower(), found.group("ver")
+        licence = _cc_licence(code, ver, juris.lower() if juris else None)
+        if licence is not None and licence.license == ident:
+            return licence.obligations
+    # An id this grammar cannot read back (none on the bundled list): the duties, without URL.
     parts = ident[3:].lower().split("-")
-    return _obligations("-".join(p for p in parts if p in OBLIGATIONS))
+    return _obligations("-".join(p for p in parts if p in OBLIGATIONS), None)
 
 
 def licence_from_text(text: str) -> Licence | None:
@@ -578,7 +594,7 @@ def _presskit(url: str) -> Licence | None:
         url.strip(),
         None,
         "cc-licence",
-        _obligations(code),
+        _obligations(code, None),  # the version, and so the licence's URL, is not known
         False,
         "press-kit badge: the licence version is not in the image",
     )

@@ -52,6 +52,7 @@ from types import ModuleType
 from typing import Any, Final
 from xml.parsers import expat
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import Stance, Use
@@ -132,8 +133,8 @@ class Reading:
     label: str
     """The value's name in its specification (IPTC: the label ExifTool writes and accepts)."""
     reason: str
-    exceptions: tuple[str, ...] = ()
-    """Obligations that would lift the deny: the property that states the constraints."""
+    exceptions: tuple[Obligation, ...] = ()
+    """Obligations that would lift the deny: a licence on the terms of the property named."""
     draft: bool = False
     """A value of a public draft that did not make it into the final vocabulary."""
     fallback: bool = False
@@ -143,6 +144,12 @@ class Reading:
 # -- IPTC / PLUS Data Mining: the vocabulary --------------------------------------------------
 
 _ALL_DENY: Final = ((_TRAIN, _DENY), (_AI_USE, _DENY), (_SEARCH, _DENY))
+
+# Each "Prohibited, see <property>" value (obligations.SPEC_VERSIONS["iptc"]) is the duty to
+# obtain a licence on the terms of the property it names, the obligation's detail.
+_SEE_CONSTRAINTS: Final = Obligation(Duty.LICENCE, detail="plus:OtherConstraints")
+_SEE_EMBEDDED: Final = Obligation(Duty.LICENCE, detail="iptcExt:EmbdEncRightsExpr")
+_SEE_LINKED: Final = Obligation(Duty.LICENCE, detail="iptcExt:LinkedEncRightsExpr")
 
 # IPTC_SPEC_VERSION. The values' meaning comes from their labels; the property is "Data Mining",
 # and the vocabulary's own value "Prohibited except for search engine indexing" shows that search
@@ -194,19 +201,19 @@ DATA_MINING: Final[Mapping[str, Reading]] = {
         _ALL_DENY,
         "Prohibited, see plus:OtherConstraints",
         "prohibited unless the constraints in plus:OtherConstraints are met",
-        exceptions=("plus:OtherConstraints",),
+        exceptions=(_SEE_CONSTRAINTS,),
     ),
     "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": Reading(
         _ALL_DENY,
         "Prohibited, see iptcExt:EmbdEncRightsExpr",
         "prohibited unless the embedded encoded rights expression is met",
-        exceptions=("iptcExt:EmbdEncRightsExpr",),
+        exceptions=(_SEE_EMBEDDED,),
     ),
     "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": Reading(
         _ALL_DENY,
         "Prohibited, see iptcExt:LinkedEncRightsExpr",
         "prohibited unless the linked encoded rights expression is met",
-        exceptions=("iptcExt:LinkedEncRightsExpr",),
+        exceptions=(_SEE_LINKED,),
     ),
     # The PLUS public draft of 2023 (published for comment with the IPTC) named values that the
     # final vocabulary replaced. Writers built against the draft may still emit them; they keep
@@ -228,21 +235,21 @@ DATA_MINING: Final[Mapping[str, Reading]] = {
         "Allowed with constraints expressed in Other Constraints property",
         "PLUS 2023 draft of DMI-PROHIBITED-SEECONSTRAINT: constrained, so not allowed unless "
         "the constraints are met",
-        exceptions=("plus:OtherConstraints",),
+        exceptions=(_SEE_CONSTRAINTS,),
         draft=True,
     ),
     "DMI-SEE-EMBEDDEDRIGHTSEXPR": Reading(
         _ALL_DENY,
         "Allowed with constraints expressed in IPTC Embedded Encoded Rights Expression property",
         "PLUS 2023 draft of DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR",
-        exceptions=("iptcExt:EmbdEncRightsExpr",),
+        exceptions=(_SEE_EMBEDDED,),
         draft=True,
     ),
     "DMI-SEE-LINKEDRIGHTSEXPR": Reading(
         _ALL_DENY,
         "Allowed with constraints expressed in IPTC Linked Encoded Rights Expression property",
         "PLUS 2023 draft of DMI-PROHIBITED-SEELINKEDRIGHTSEXPR",
-        exceptions=("iptcExt:LinkedEncRightsExpr",),
+        exceptions=(_SEE_LINKED,),
         draft=True,
     ),
 }
@@ -260,8 +267,8 @@ _CAWG_USES: Final = ("allowed", "notAllowed", "constrained")
 
 # CAWG_SPEC_VERSION, "Assertion definition". `constrained` "shall be treated as equivalent to
 # notAllowed" in the absence of additional information; the constraint is kept as the exception
-# that would lift the deny (`cawg-constraint:<constraint info>`), since the spec invites the
-# consumer to obtain permission on those terms.
+# that would lift the deny (a licence on the terms of its constraint_info, the obligation's
+# detail), since the spec invites the consumer to obtain permission on those terms.
 # - cawg.ai_generative_training is train-ai exactly (AIPREF vocab-08's AI training is generative).
 # - cawg.ai_training is *non-generative* training. Its refusal is read as a train-ai deny: a
 #   publisher who refuses classifiers refuses the use CAWG itself calls more consequential. Its
@@ -409,11 +416,16 @@ class IptcDataMining:
         reading = DATA_MINING[found.term]
         note = f"IPTC Data Mining: {reading.label} ({reading.reason})"
         licence = None
-        if "plus:OtherConstraints" in reading.exceptions and self.other_constraints:
+        exceptions = reading.exceptions
+        if _SEE_CONSTRAINTS in exceptions and self.other_constraints:
             note += f"; plus:OtherConstraints: {_clip(self.other_constraints)}"
-        if "iptcExt:LinkedEncRightsExpr" in reading.exceptions and self.linked_rights:
+        if _SEE_LINKED in exceptions and self.linked_rights:
             licence = self.linked_rights[0]
             note += f"; linked rights expression: {licence}"
+            # The expression's URL is where the licence's terms are.
+            exceptions = tuple(
+                [replace(o, url=licence) if o == _SEE_LINKED else o for o in exceptions]
+            )
         return Statement(
             Mechanism.MEDIA,
             Carrier.MEDIA,
@@ -421,7 +433,7 @@ class IptcDataMining:
             raw,
             line=found.line,
             rule="plus:DataMining",
-            exceptions=reading.exceptions,
+            exceptions=exceptions,
             license=licence,
             note=_join(note, context),
             diagnostics=self.diagnostics,
@@ -484,10 +496,11 @@ class CawgTrainingMining:
                 if len(stances) < len(reading.stances):
                     named = ", ".join(sorted(u.value for u in covered))
                     note += f"; {named} set by the assertion's own entries"
-            exceptions: tuple[str, ...] = ()
+            exceptions: tuple[Obligation, ...] = ()
             if entry.use == "constrained" and any(s is _DENY for _, s in stances):
                 info = entry.constraint_info
-                exceptions = (f"cawg-constraint:{_clip(info)}" if info else "cawg-constraint",)
+                # Its terms are the constraint (obligations.SPEC_VERSIONS["cawg"]).
+                exceptions = (Obligation(Duty.LICENCE, detail=_clip(info) if info else None),)
                 note += "; not allowed unless the constraint is met"
                 if info:
                     note += f": {_clip(info)}"
@@ -570,7 +583,7 @@ def _cawg_reading(entry: CawgEntry) -> Reading | None:
 def _cawg_statement(
     entry: CawgEntry,
     stances: tuple[tuple[Use, Stance], ...],
-    exceptions: tuple[str, ...],
+    exceptions: tuple[Obligation, ...],
     note: str,
     diagnostics: tuple[Diagnostic, ...],
 ) -> Statement:

@@ -17,7 +17,9 @@ our uses, by the evaluation rules of §3.1.1 (narrower scope beats broader; perm
 prohibited at the same scope is not licensed; a ``<permits>`` list allows only what it lists;
 when in doubt, rights are never expanded). Terms a builder must take on to be licensed
 (payment, a licence server, reporting) make a ``deny`` that lists them as ``exceptions``; the
-resolver turns it into an ``allow`` only when the caller accepts them (DESIGN §1).
+resolver turns it into an ``allow`` only when the caller accepts their duties (DESIGN §1). Each
+term is an :class:`~reciprocity.obligations.Obligation` whose parameter (the payment type, the
+report type and profile, the server) is a field of it.
 
 XML is read with the standard library's expat parser, guarded: a document type declaration
 (and with it every entity declaration, the billion-laughs and external-entity attacks) is
@@ -34,6 +36,7 @@ from typing import Final, NamedTuple
 from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import (
     RobotsTxt,
@@ -144,19 +147,21 @@ EU_MEMBERS: Final = frozenset(
      "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
 )  # fmt: skip
 
-# Payment types of §3.7 and the term each puts on a builder. ``None``: no term (free).
-# ``obligation``: a term a builder meets by itself and that comes with an allow (attribution:
-# visible credit and a functional link, like a CC BY licence). ``exception``: a term that makes
-# a deny the builder can lift only by taking it on (paying, contributing).
-PAYMENT_TYPES: Final[dict[str, tuple[str, str] | None]] = {
+# Payment types of §3.7 (obligations.SPEC_VERSIONS["rsl"]) and the term each puts on a builder.
+# ``None``: no term (free). ``obligation``: a term a builder meets by itself and that comes with
+# an allow (attribution: visible credit and a functional link, like a CC BY licence).
+# ``exception``: a term that makes a deny the builder can lift only by taking it on (paying,
+# contributing). A type missing here is a payment too (never expand rights): Payment.term.
+PAYMENT_TYPES: Final[dict[str, tuple[str, Obligation] | None]] = {
     "free": None,
-    "attribution": ("obligation", "attribution"),
-    "contribution": ("exception", "contribution"),
-    "purchase": ("exception", "payment:purchase"),
-    "subscription": ("exception", "payment:subscription"),
-    "training": ("exception", "payment:training"),
-    "crawl": ("exception", "payment:crawl"),
-    "use": ("exception", "payment:use"),
+    "attribution": ("obligation", Obligation(Duty.ATTRIBUTION)),
+    # "good-faith monetary or in-kind support": CC signals' Direct Contribution, in RSL's words.
+    "contribution": ("exception", Obligation(Duty.DIRECT_CONTRIBUTION, detail="contribution")),
+    "purchase": ("exception", Obligation(Duty.PAYMENT, detail="purchase")),
+    "subscription": ("exception", Obligation(Duty.PAYMENT, detail="subscription")),
+    "training": ("exception", Obligation(Duty.PAYMENT, detail="training")),
+    "crawl": ("exception", Obligation(Duty.PAYMENT, detail="crawl")),
+    "use": ("exception", Obligation(Duty.PAYMENT, detail="use")),
 }
 
 # Payment types outside RSL 1.0: 0.9's ``inference`` became ``use``; the RSL Collective's
@@ -481,9 +486,11 @@ class Payment:
     """Payment protocols accepted (the ``type`` of each ``<accepts>``)."""
 
     @property
-    def term(self) -> tuple[str, str] | None:
-        """(``obligation`` | ``exception``, name) this payment puts on a builder, or ``None``."""
-        return PAYMENT_TYPES.get(self.type, ("exception", f"payment:{self.type}"))
+    def term(self) -> tuple[str, Obligation] | None:
+        """(``obligation`` | ``exception``, what) this payment puts on a builder, or ``None``."""
+        if self.type in PAYMENT_TYPES:
+            return PAYMENT_TYPES[self.type]
+        return "exception", Obligation(Duty.PAYMENT, detail=self.type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -637,8 +644,8 @@ class RslDocument:
 
 class _Outcome(NamedTuple):
     stance: Stance
-    exceptions: tuple[str, ...]
-    obligations: tuple[str, ...]
+    exceptions: tuple[Obligation, ...]
+    obligations: tuple[Obligation, ...]
     license: str | None
     raw: str
     line: int
@@ -697,8 +704,8 @@ def _describe(permitted: tuple[str, ...] | None, prohibited: tuple[str, ...]) ->
 
 
 class _Option(NamedTuple):
-    exceptions: tuple[str, ...]
-    obligations: tuple[str, ...]
+    exceptions: tuple[Obligation, ...]
+    obligations: tuple[Obligation, ...]
     license: str | None
     cost: int
     order: int
@@ -709,23 +716,23 @@ _COST: Final = {None: 0, "obligation": 1, "exception": 2}
 
 
 def _option(content: RslContent, index: int, license_: RslLicense) -> _Option:
-    exceptions: list[str] = []
-    obligations: list[str] = []
+    exceptions: list[Obligation] = []
+    obligations: list[Obligation] = []
     cost = 0
     standard: str | None = None
     for payment in license_.payments:
         term = payment.term
         if term is not None:
-            kind, name = term
-            (obligations if kind == "obligation" else exceptions).append(name)
+            kind, obligation = term
+            (obligations if kind == "obligation" else exceptions).append(obligation)
             cost = max(cost, _COST[kind])
         if standard is None and payment.standard:
             standard = payment.standard[0]
     for report in license_.reporting:
-        exceptions.append(f"reporting:{report.type}")
+        exceptions.append(Obligation(Duty.REPORTING, url=report.profile, detail=report.type))
     if content.server:
         # §3.3: with a licence server a client must obtain a licence token first, even for free.
-        exceptions.append(f"licence-server:{content.server}")
+        exceptions.append(Obligation(Duty.LICENCE, url=content.server))
     exceptions = list(dict.fromkeys(exceptions))
     obligations = list(dict.fromkeys(obligations))
     if exceptions:

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from reciprocity._frozen import quick_init
+from reciprocity.obligations import Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.uses import Stance, Use
 
@@ -58,9 +59,10 @@ class Statement:
     """One statement of one mechanism about some uses.
 
     ``stances`` names only the uses the statement speaks about; any other use is ``unknown``.
-    ``exceptions`` are obligations that would lift a ``deny`` if the builder commits to them
-    (CC signals' ``exceptions=cc-cr``, RSL terms); ``obligations`` come with an ``allow``
-    (a CC BY licence asks for attribution) and are listed whatever the stance.
+    ``exceptions`` are obligations that would lift a ``deny`` if the builder commits to all
+    their duties (CC signals' ``exceptions=cc-cr``, RSL terms); ``obligations`` come with an
+    ``allow`` (a CC BY licence asks for attribution) and are listed whatever the stance. Both
+    use the one vocabulary of :mod:`reciprocity.obligations`.
     """
 
     mechanism: Mechanism
@@ -73,8 +75,8 @@ class Statement:
     rule: str | None = None
     """What selected this statement inside its carrier: a path pattern, a user agent, a JSON
     location, ``googlebot:`` scoping …"""
-    exceptions: tuple[str, ...] = ()
-    obligations: tuple[str, ...] = ()
+    exceptions: tuple[Obligation, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
     license: str | None = None
     """An SPDX id, or a licence URL when no SPDX id fits."""
     license_url: str | None = None

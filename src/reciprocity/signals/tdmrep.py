@@ -38,6 +38,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity.obligations import Duty, Obligation
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.robots import normalise_pattern, path_params_query, pattern_matches
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
@@ -258,7 +259,7 @@ def _statement(
     extra_note: str = "",
 ) -> Statement:
     stances = RESERVATIONS.get(reservation, ()) if reservation is not None else ()
-    obligations: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
     license_url: str | None = None
     if reservation is None:
         note = "tdm-reservation unset"
@@ -268,8 +269,9 @@ def _statement(
         note = "TDM rights reserved (DSM Art. 4 opt-out)"
         if policy:
             # The policy says on which terms a TDM licence may be obtained: kept as the licence
-            # URL and as an obligation, so a builder who obtains one knows whose terms apply.
-            obligations = (f"tdm-policy:{policy}",)
+            # URL and as the obligation to obtain one there (obligations.SPEC_VERSIONS["tdmrep"]),
+            # so a builder who obtains one knows whose terms apply.
+            obligations = (Obligation(Duty.LICENCE, url=policy),)
             license_url = policy
             note += f"; a TDM licence may be obtained on the terms of the TDM Policy {policy}"
     else:

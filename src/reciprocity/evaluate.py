@@ -11,10 +11,8 @@ robots.txt, written per crawler, is read per use).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Final
-from urllib.parse import urlsplit
 
 from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals import aipref, content_signals
@@ -22,7 +20,7 @@ from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, scan_html
 from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
-from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
+from reciprocity.signals.noai import HonouredTokens, parse_robots_meta, parse_x_robots_tag
 from reciprocity.signals.robots import RobotsTxt, path_or_url, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
 from reciprocity.signals.rsl import RslDocument, parse_rsl
@@ -36,6 +34,7 @@ from reciprocity.signals.tdmrep import (
     resolve_tdmrep,
 )
 from reciprocity.site_evidence import DEFAULT_HONOURED, SiteEvidence, default_honoured
+from reciprocity.urls import origin as url_origin
 from reciprocity.uses import USES, Use
 
 __all__ = ["Headers", "default_honoured", "evaluate", "normalise_headers"]
@@ -65,10 +64,14 @@ _SIGNAL_HEADERS: Final = frozenset(
 
 @functools.lru_cache(maxsize=4096)
 def _header_statements(
-    fields: tuple[tuple[int, str, str], ...], user_agent: str, media: str | None
+    fields: tuple[tuple[int, str, str], ...],
+    user_agent: str,
+    media: str | None,
+    honoured: HonouredTokens,
 ) -> tuple[tuple[Statement, ...], TdmRepSignal]:
     """The statements of a response's signal headers. Cached: the pages of one site mostly send
-    the same ones, and every parser here is a pure function of the field values and positions."""
+    the same ones, and every parser here is a pure function of its arguments (``honoured`` is
+    compared by identity, one object per honour mapping: see ``_honoured_tokens``)."""
     # Field positions are kept (the evidence cites them), other fields left blank.
     pairs = [("", "")] * fields[-1][0]
     for index, name, value in fields:
@@ -76,7 +79,7 @@ def _header_statements(
     statements = (
         *aipref.header_statements(pairs),
         *content_signals.header_statements(pairs),
-        *parse_x_robots_tag(pairs, user_agent=user_agent, media=media),
+        *parse_x_robots_tag(pairs, user_agent=user_agent, media=media, honour=honoured),
     )
     return statements, parse_tdmrep_headers(pairs)
 
@@ -127,16 +130,29 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
-# An absolute http(s) URL whose authority has no userinfo nor anything urlsplit would change.
-_PLAIN_ORIGIN_RE: Final = re.compile(r"https?://[A-Za-z0-9.:_~%!$&'()*+,;=-]+(?=[/?#]|\Z)")
-
-
 def _origin(url: str) -> str:
-    plain = _PLAIN_ORIGIN_RE.match(url)
-    if plain is not None:
-        return plain.group()
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    # The origin snapshots are keyed by and the audit's hosts are spelled in (reciprocity.urls),
+    # so that the sources evidence cites join them; "" for a URL without one.
+    return url_origin(url) or ""
+
+
+# The noai readings of rules scoped to honoured tokens, per honour mapping: one object each, so
+# that the header memo's key is cheap to hash and tells mappings apart (bounded: a caller may
+# pass a new mapping on every call).
+_DEFAULT_TOKENS: Final = HonouredTokens(DEFAULT_HONOURED)
+_TOKENS: dict[Hashable, HonouredTokens] = {}
+_TOKENS_LIMIT: Final = 64
+
+
+def _honoured_tokens(honoured: Mapping[Use, Mapping[str, str]], key: Hashable) -> HonouredTokens:
+    if key is None:
+        return _DEFAULT_TOKENS
+    found = _TOKENS.get(key)
+    if found is None:
+        if len(_TOKENS) >= _TOKENS_LIMIT:
+            del _TOKENS[next(iter(_TOKENS))]
+        found = _TOKENS[key] = HonouredTokens(honoured)
+    return found
 
 
 _SITES: dict[Hashable, SiteEvidence] = {}
@@ -209,7 +225,12 @@ def evaluate(
     ``html`` is the document itself when it is HTML (its head carries robots meta, TDMRep meta and
     licence marks); ``media`` is the document's kind when known (``"image"`` or a MIME type:
     ``noimageai`` binds images only), or the media file itself (bytes), whose embedded IPTC
-    ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too.
+    ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too. Without a
+    ``media`` kind, the ``Content-Type`` header's media type is the document's (DESIGN §3).
+
+    robots rules in metas and ``X-Robots-Tag`` that are scoped to a token honoured for a use
+    (``<meta name="GPTBot" content="noai">``) bind that use, as a ``Disallow`` for the token in
+    robots.txt does (:mod:`reciprocity.signals.noai`).
     """
     when = fetched or {}
     honoured: Mapping[Use, Mapping[str, str]] = DEFAULT_HONOURED
@@ -257,10 +278,13 @@ def evaluate(
         evidence.extend(Evidence(s, url, document_stamp) for s in embedded.statements())
         kind = "image" if embedded.container in _IMAGE_CONTAINERS else _media_type(content_type)
     else:
-        kind = media
+        # The caller's word first; else the response's (DESIGN §3: a media type stated anywhere
+        # decides whether image-only statements bind).
+        kind = media if media is not None else _media_type(content_type)
+    scoped = _honoured_tokens(honoured, honour_key)
     tdm_header = None
     if signal_fields:
-        statements, tdm_header = _header_statements(signal_fields, user_agent, kind)
+        statements, tdm_header = _header_statements(signal_fields, user_agent, kind, scoped)
         evidence.extend([Evidence(statement, url, document_stamp) for statement in statements])
 
     page = None
@@ -274,7 +298,9 @@ def evaluate(
             [
                 Evidence(statement, url, document_stamp)
                 for statement in (
-                    *parse_robots_meta(page.metas, user_agent=user_agent, media=kind),
+                    *parse_robots_meta(
+                        page.metas, user_agent=user_agent, media=kind, honour=scoped
+                    ),
                     *licence_statements(page.links, page.licence_urls, page.metas, base_url=url),
                 )
             ]

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, Protocol
-from urllib.parse import urlsplit
 
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AsOf, AuditPolicy, State
@@ -16,6 +15,7 @@ from reciprocity.resolve import Decision, Evidence, resolve
 from reciprocity.signals.html import is_html_type
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.statement import Carrier, Mechanism
+from reciprocity.urls import host_of
 from reciprocity.uses import USES, Stance, Use
 
 __all__ = ["COLUMNS", "RobotsSource", "decide"]
@@ -151,9 +151,8 @@ def _decided_by(decision: Decision, use: Use) -> str | None:
 
 def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy) -> dict[str, Any]:
     """The decision row of one document (columns :data:`COLUMNS`)."""
-    try:
-        host = (urlsplit(document.url).hostname or "") if document.url else ""
-    except ValueError:  # e.g. an unclosed IPv6 bracket: the URL itself is unusable
+    host = host_of(document.url) if document.url else ""
+    if host is None:  # e.g. an unclosed IPv6 bracket: the URL itself is unusable
         host = ""
         document = replace(document, error=document.error or f"invalid URL {document.url!r}")
     row: dict[str, Any] = {

@@ -510,3 +510,26 @@ def test_a_rule_that_replaces_another_is_itself_in_the_vocabulary() -> None:
     targets = {r.yields_to for readings in VOCABULARY.values() for r in readings} - {None}
     assert targets
     assert targets <= VOCABULARY.keys()
+
+
+@given(METAS, st.sampled_from(["GPTBot", "bingbot", "CCBot", "*"]),
+       st.sampled_from([None, "image/png"]))  # fmt: skip
+def test_the_memos_answer_as_a_fresh_reading_with_and_without_honour(
+    metas: list[Meta], agent: str, media: str | None
+) -> None:
+    from reciprocity.signals import noai
+
+    # Warm the memos with both readings (a meta named for an honoured token is read as named
+    # only when honouring), then compare each with the readings made without any memo.
+    remembered = [
+        parse_robots_meta(metas, user_agent=agent, media=media, honour=honour)
+        for honour in (HONOUR, None, HONOUR)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(noai, "_read_meta", noai._read_meta.__wrapped__)  # type: ignore[attr-defined]
+        patch.setattr(noai, "_wordings", noai._wordings.__wrapped__)
+        fresh = [
+            parse_robots_meta(metas, user_agent=agent, media=media, honour=honour)
+            for honour in (HONOUR, None, HONOUR)
+        ]
+    assert remembered == fresh

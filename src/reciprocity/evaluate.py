@@ -130,12 +130,6 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
-def _origin(url: str) -> str:
-    # The origin snapshots are keyed by and the audit's hosts are spelled in (reciprocity.urls),
-    # so that the sources evidence cites join them; "" for a URL without one.
-    return url_origin(url) or ""
-
-
 # The noai readings of rules scoped to honoured tokens, per honour mapping: one object each, so
 # that the header memo's key is cheap to hash and tells mappings apart (bounded: a caller may
 # pass a new mapping on every call).
@@ -145,8 +139,6 @@ _TOKENS_LIMIT: Final = 64
 
 
 def _honoured_tokens(honoured: Mapping[Use, Mapping[str, str]], key: Hashable) -> HonouredTokens:
-    if key is None:
-        return _DEFAULT_TOKENS
     found = _TOKENS.get(key)
     if found is None:
         if len(_TOKENS) >= _TOKENS_LIMIT:
@@ -254,7 +246,9 @@ def evaluate(
         ai, keep = parse_ai_txt(ai_txt), False  # type: ignore[arg-type]
     if rsl is None and rsl_xml is not None:
         rsl, keep = parse_rsl(rsl_xml), False  # type: ignore[arg-type]
-    origin = _origin(url)
+    # The origin snapshots are keyed by and the audit's hosts are spelled in (reciprocity.urls),
+    # so that the sources evidence cites join them; "" for a URL without one.
+    origin = url_origin(url) or ""
     path = path_params_query(url)
     site = _site(
         origin,
@@ -281,7 +275,7 @@ def evaluate(
         # The caller's word first; else the response's (DESIGN §3: a media type stated anywhere
         # decides whether image-only statements bind).
         kind = media if media is not None else _media_type(content_type)
-    scoped = _honoured_tokens(honoured, honour_key)
+    scoped = _DEFAULT_TOKENS if honour_key is None else _honoured_tokens(honoured, honour_key)
     tdm_header = None
     if signal_fields:
         statements, tdm_header = _header_statements(signal_fields, user_agent, kind, scoped)

@@ -720,9 +720,13 @@ def parse_robots_meta(
     """
     token = _token(user_agent)
     honoured = _honoured(honour)
+    bound = honoured.bound if honoured is not None else None
     directives: list[Directive] = []
     for meta in metas:
-        reading = _meta_reading(meta, _named(meta.name, token, honoured))
+        # _meta_reading and _named, inlined: this runs for every meta of every page.
+        name = meta.name
+        named = name == token or (bound is not None and bool(bound(name)))
+        reading = _read_meta(name, meta.content, meta.http_equiv, named)
         if reading is None or not reading.speaks:
             continue
         found, _ = reading.place(

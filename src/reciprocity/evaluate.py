@@ -117,6 +117,7 @@ def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], 
     return tuple(fields), content_type
 
 
+@functools.lru_cache(maxsize=256)  # a corpus repeats a few Content-Type values
 def _media_type(content_type: str | None) -> str | None:
     return (content_type.split(";", 1)[0].strip().lower() or None) if content_type else None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import pytest
 
@@ -58,31 +57,6 @@ def test_unsupported_classes_are_refused_at_import() -> None:
         @dataclasses.dataclass(frozen=True)
         class NotSlotted:
             x: int
-
-
-def test_origin_slices_plain_urls_as_urlsplit_would() -> None:
-    from urllib.parse import urlsplit
-
-    origin = sys.modules["reciprocity.evaluate"]._origin
-    for url in (
-        "https://a.example/x",
-        "http://a.example",
-        "http://a.example?q",
-        "http://a.example#f",
-        "http://user@a.example/",
-        "http://[::1]:80/x",
-        "https://ex.com:8080/p?q#f",
-        "http:///x",
-        "HTTP://A/x",
-        "http://a.b\\x",
-        "ftp://a/b",
-        "//a/b",
-        "http://a\t.b/",
-        "/relative",
-    ):
-        parts = urlsplit(url)
-        expected = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-        assert origin(url) == expected, url
 
 
 def test_a_field_left_out_of_the_constructor_starts_at_its_default() -> None:

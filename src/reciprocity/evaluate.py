@@ -11,10 +11,8 @@ robots.txt, written per crawler, is read per use).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Final
-from urllib.parse import urlsplit
 
 from reciprocity.obligations import Duty, parse_duties
 from reciprocity.resolve import Decision, Evidence, resolve
@@ -23,7 +21,7 @@ from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, charset, scan_html
 from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
-from reciprocity.signals.noai import parse_robots_meta, parse_x_robots_tag
+from reciprocity.signals.noai import HonouredTokens, parse_robots_meta, parse_x_robots_tag
 from reciprocity.signals.robots import RobotsTxt, path_or_url, path_params_query
 from reciprocity.signals.robots import extract_product_token as extract
 from reciprocity.signals.rsl import RslDocument, parse_rsl
@@ -37,6 +35,7 @@ from reciprocity.signals.tdmrep import (
     resolve_tdmrep,
 )
 from reciprocity.site_evidence import DEFAULT_HONOURED, SiteEvidence, default_honoured
+from reciprocity.urls import origin as url_origin
 from reciprocity.uses import USES, Use
 
 __all__ = ["Headers", "default_honoured", "evaluate", "normalise_headers"]
@@ -66,10 +65,14 @@ _SIGNAL_HEADERS: Final = frozenset(
 
 @functools.lru_cache(maxsize=4096)
 def _header_statements(
-    fields: tuple[tuple[int, str, str], ...], user_agent: str, media: str | None
+    fields: tuple[tuple[int, str, str], ...],
+    user_agent: str,
+    media: str | None,
+    honoured: HonouredTokens,
 ) -> tuple[tuple[Statement, ...], TdmRepSignal]:
     """The statements of a response's signal headers. Cached: the pages of one site mostly send
-    the same ones, and every parser here is a pure function of the field values and positions."""
+    the same ones, and every parser here is a pure function of its arguments (``honoured`` is
+    compared by identity, one object per honour mapping: see ``_honoured_tokens``)."""
     # Field positions are kept (the evidence cites them), other fields left blank.
     pairs = [("", "")] * fields[-1][0]
     for index, name, value in fields:
@@ -77,7 +80,7 @@ def _header_statements(
     statements = (
         *aipref.header_statements(pairs),
         *content_signals.header_statements(pairs),
-        *parse_x_robots_tag(pairs, user_agent=user_agent, media=media),
+        *parse_x_robots_tag(pairs, user_agent=user_agent, media=media, honour=honoured),
     )
     return statements, parse_tdmrep_headers(pairs)
 
@@ -115,20 +118,26 @@ def _read_headers(headers: Headers | None) -> tuple[tuple[tuple[int, str, str], 
     return tuple(fields), content_type
 
 
+@functools.lru_cache(maxsize=256)  # a corpus repeats a few Content-Type values
 def _media_type(content_type: str | None) -> str | None:
     return (content_type.split(";", 1)[0].strip().lower() or None) if content_type else None
 
 
-# An absolute http(s) URL whose authority has no userinfo nor anything urlsplit would change.
-_PLAIN_ORIGIN_RE: Final = re.compile(r"https?://[A-Za-z0-9.:_~%!$&'()*+,;=-]+(?=[/?#]|\Z)")
+# The noai readings of rules scoped to honoured tokens, per honour mapping: one object each, so
+# that the header memo's key is cheap to hash and tells mappings apart (bounded: a caller may
+# pass a new mapping on every call).
+_DEFAULT_TOKENS: Final = HonouredTokens(DEFAULT_HONOURED)
+_TOKENS: dict[Hashable, HonouredTokens] = {}
+_TOKENS_LIMIT: Final = 64
 
 
-def _origin(url: str) -> str:
-    plain = _PLAIN_ORIGIN_RE.match(url)
-    if plain is not None:
-        return plain.group()
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+def _honoured_tokens(honoured: Mapping[Use, Mapping[str, str]], key: Hashable) -> HonouredTokens:
+    found = _TOKENS.get(key)
+    if found is None:
+        if len(_TOKENS) >= _TOKENS_LIMIT:
+            del _TOKENS[next(iter(_TOKENS))]
+        found = _TOKENS[key] = HonouredTokens(honoured)
+    return found
 
 
 _SITES: dict[Hashable, SiteEvidence] = {}
@@ -202,7 +211,12 @@ def evaluate(
     ``html`` is the document itself when it is HTML (its head carries robots meta, TDMRep meta and
     licence marks); ``media`` is the document's kind when known (``"image"`` or a MIME type:
     ``noimageai`` binds images only), or the media file itself (bytes), whose embedded IPTC
-    ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too.
+    ``plus:DataMining`` and C2PA/CAWG training-mining assertions are then read too. Without a
+    ``media`` kind, the ``Content-Type`` header's media type is the document's (DESIGN §3).
+
+    robots rules in metas and ``X-Robots-Tag`` that are scoped to a token honoured for a use
+    (``<meta name="GPTBot" content="noai">``) bind that use, as a ``Disallow`` for the token in
+    robots.txt does (:mod:`reciprocity.signals.noai`).
     """
     accepted = parse_duties(accept)  # first: a bad name fails before any work is done
     when = fetched or {}
@@ -227,7 +241,9 @@ def evaluate(
         ai, keep = parse_ai_txt(ai_txt), False  # type: ignore[arg-type]
     if rsl is None and rsl_xml is not None:
         rsl, keep = parse_rsl(rsl_xml), False  # type: ignore[arg-type]
-    origin = _origin(url)
+    # The origin snapshots are keyed by and the audit's hosts are spelled in (reciprocity.urls),
+    # so that the sources evidence cites join them; "" for a URL without one.
+    origin = url_origin(url) or ""
     path = path_params_query(url)
     site = _site(
         origin,
@@ -251,10 +267,13 @@ def evaluate(
         evidence.extend(Evidence(s, url, document_stamp) for s in embedded.statements())
         kind = "image" if embedded.container in _IMAGE_CONTAINERS else _media_type(content_type)
     else:
-        kind = media
+        # The caller's word first; else the response's (DESIGN §3: a media type stated anywhere
+        # decides whether image-only statements bind).
+        kind = media if media is not None else _media_type(content_type)
+    scoped = _DEFAULT_TOKENS if honour_key is None else _honoured_tokens(honoured, honour_key)
     tdm_header = None
     if signal_fields:
-        statements, tdm_header = _header_statements(signal_fields, user_agent, kind)
+        statements, tdm_header = _header_statements(signal_fields, user_agent, kind, scoped)
         evidence.extend([Evidence(statement, url, document_stamp) for statement in statements])
 
     page = None
@@ -268,7 +287,9 @@ def evaluate(
             [
                 Evidence(statement, url, document_stamp)
                 for statement in (
-                    *parse_robots_meta(page.metas, user_agent=user_agent, media=kind),
+                    *parse_robots_meta(
+                        page.metas, user_agent=user_agent, media=kind, honour=scoped
+                    ),
                     *licence_statements(page.links, page.licence_urls, page.metas, base_url=url),
                 )
             ]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from reciprocity.signals.html import Meta, scan_html
 from reciprocity.signals.noai import (
     VOCABULARY,
+    HonouredTokens,
     parse_robots_meta,
     parse_x_robots_tag,
     read_robots_headers,
@@ -183,6 +184,119 @@ def test_several_header_fields_accumulate() -> None:
     ]
 
 
+# -- rules scoped to a token the run honours (DESIGN §3.4, issue 13) -------------------------
+
+# Per use, {token as robots.txt matching reads it: name shown in evidence}: the shape of
+# reciprocity.site_evidence.DEFAULT_HONOURED.
+HONOUR = {
+    Use.TRAIN_AI: {"gptbot": "GPTBot", "amazonbot": "Amazonbot", "bingbot": "bingbot",
+                   "ai": "AI2Bot"},
+    Use.AI_USE: {"amazonbot": "Amazonbot", "bingbot": "bingbot"},
+    Use.SEARCH: {"amazonbot": "Amazonbot"},
+}  # fmt: skip
+
+
+def test_a_rule_said_to_an_honoured_token_binds_the_uses_it_is_honoured_for() -> None:
+    page = metas('<meta name="GPTBot" content="noai">')
+    assert parse_robots_meta(page, user_agent="CCBot") == ()  # no honour: as before
+    (found,) = parse_robots_meta(page, user_agent="CCBot", honour=HONOUR)
+    assert found.stances == ((Use.TRAIN_AI, Stance.DENY),)  # not ai-use: not honoured for it
+    assert found.rule == "gptbot"
+    assert "GPTBot is honoured for train-ai" in found.note
+    headers = [("X-Robots-Tag", "GPTBot: noai")]
+    (header,) = parse_x_robots_tag(headers, user_agent="CCBot", honour=HONOUR)
+    assert header.stances == ((Use.TRAIN_AI, Stance.DENY),)
+    assert header.rule == "GPTBot:"
+    # The collecting crawler's own token binds every use its reading names, as before.
+    assert stances(parse_robots_meta(page, user_agent="GPTBot", honour=HONOUR)) == dict(DENY_AI)
+
+
+def test_a_scope_is_reduced_to_its_product_token_as_robots_txt_reads_it() -> None:
+    # `User-agent: AI2Bot` is read as `ai` by Google's matcher, and so is the catalogue's token.
+    page = (Meta("ai2bot", "noai", 3),)
+    (found,) = parse_robots_meta(page, user_agent="*", honour=HONOUR)
+    assert found.stances == ((Use.TRAIN_AI, Stance.DENY),)
+    assert "AI2Bot is honoured for train-ai" in found.note
+
+
+def test_a_reading_for_named_crawlers_binds_through_their_token_only() -> None:
+    headers = [("X-Robots-Tag", "gptbot: noarchive, amazonbot: noarchive, nosnippet")]
+    found = parse_x_robots_tag(headers, user_agent="CCBot", honour=HONOUR)
+    # Amazon's noarchive reserves training; said to GPTBot it means nothing for AI, nor does
+    # nosnippet (Google's), which the `amazonbot:` prefix before it scopes to Amazonbot.
+    assert [(s.rule, s.stances) for s in found] == [
+        ("amazonbot:", ((Use.TRAIN_AI, Stance.DENY),)),
+    ]
+    # noindex said to a token honoured for search denies search only.
+    (search,) = parse_x_robots_tag(
+        [("X-Robots-Tag", "amazonbot: noindex")], user_agent="CCBot", honour=HONOUR
+    )
+    assert search.stances == ((Use.SEARCH, Stance.DENY),)
+
+
+def test_a_rule_yields_only_to_a_rule_said_to_the_same_crawler() -> None:
+    together = parse_x_robots_tag(
+        [("X-Robots-Tag", "bingbot: noarchive, nocache")], user_agent="CCBot", honour=HONOUR
+    )
+    assert stances(together) == {Use.TRAIN_AI: Stance.DENY}
+    assert any("replaces it" in s.note for s in together)
+    # nocache said to another crawler does not replace Bing's noarchive.
+    apart = parse_x_robots_tag(
+        [("X-Robots-Tag", "bingbot: noarchive, amazonbot: nocache")],
+        user_agent="CCBot",
+        honour=HONOUR,
+    )
+    assert stances(apart) == dict(DENY_AI)
+    # nor does nocache said to the collecting crawler,
+    other = parse_x_robots_tag(
+        [("X-Robots-Tag", "ccbot: nocache, bingbot: noarchive")], user_agent="CCBot", honour=HONOUR
+    )
+    assert stances(other) == dict(DENY_AI)
+    # but nocache said to every crawler does.
+    unscoped = parse_x_robots_tag(
+        [("X-Robots-Tag", "nocache, bingbot: noarchive")], user_agent="CCBot", honour=HONOUR
+    )
+    assert stances(unscoped) == {}
+    assert any("replaces it" in s.note for s in unscoped)
+
+
+def test_noimageai_said_to_an_honoured_token_binds_images_only() -> None:
+    page = (Meta("gptbot", "noimageai", 1),)
+    (text,) = parse_robots_meta(page, user_agent="CCBot", honour=HONOUR)
+    assert text.stances == ()
+    assert "images only" in text.note
+    (image,) = parse_robots_meta(page, user_agent="CCBot", media="image/png", honour=HONOUR)
+    assert image.stances == ((Use.TRAIN_AI, Stance.DENY),)
+
+
+def test_unscoped_and_robots_named_rules_are_not_read_through_honoured_tokens() -> None:
+    for page in ((Meta("robots", "noai", 1),), (Meta("robots", "noarchive", 1),)):
+        assert parse_robots_meta(page, user_agent="CCBot", honour=HONOUR) == parse_robots_meta(
+            page, user_agent="CCBot"
+        )
+
+
+def test_a_meta_named_for_an_honoured_token_is_read_with_unknown_rules_too() -> None:
+    # Like a meta named for the crawler asked about: its name says it is a robots meta. The
+    # value memo keeps the two readings (named or not) apart.
+    page = (Meta("gptbot", "noai, frobnicate", 7),)
+    for _ in range(2):
+        assert parse_robots_meta(page, user_agent="CCBot") == ()
+        (found,) = parse_robots_meta(page, user_agent="CCBot", honour=HONOUR)
+        assert found.stances == ((Use.TRAIN_AI, Stance.DENY),)
+        assert [d.code for d in found.diagnostics] == ["unknown-rule"]
+
+
+def test_honoured_tokens_from_a_mapping_or_built_once() -> None:
+    page = (Meta("gptbot", "noai", 1),)
+    built = HonouredTokens(HONOUR)
+    assert parse_robots_meta(page, user_agent="*", honour=built) == parse_robots_meta(
+        page, user_agent="*", honour=HONOUR
+    )
+    assert built.bound("GPTBot/1.2".lower()) == ((Use.TRAIN_AI, "GPTBot"),)
+    assert built.bound("description") == ()
+
+
 # -- draft-illyes-repext §2.1.1: the Structured Field form ------------------------------------
 
 
@@ -347,13 +461,33 @@ METAS = st.lists(
 
 
 @given(METAS, st.sampled_from(["GPTBot", "googlebot/2.1", "bingbot", "CCBot", "*"]),
-       st.sampled_from([None, "image", "text/html"]))  # fmt: skip
+       st.sampled_from([None, "image", "text/html"]), st.sampled_from([None, HONOUR]))  # fmt: skip
 def test_statements_of_metas_are_those_of_the_whole_reading(
-    metas: list[Meta], agent: str, media: str | None
+    metas: list[Meta], agent: str, media: str | None, honour: dict[Use, dict[str, str]] | None
 ) -> None:
-    # parse_robots_meta skips the directives that cannot bind the crawler; it must not lose one.
-    whole = read_robots_meta(metas, user_agent=agent).statements(agent, media=media)
-    assert parse_robots_meta(metas, user_agent=agent, media=media) == whole
+    # parse_robots_meta skips the directives that cannot bind the crawler (or an honoured
+    # token); it must not lose one.
+    whole = read_robots_meta(metas, user_agent=agent, honour=honour).statements(
+        agent, media=media, honour=honour
+    )
+    assert parse_robots_meta(metas, user_agent=agent, media=media, honour=honour) == whole
+    if honour is not None:
+        # Honouring tokens only adds statements: the crawler's own are all still there.
+        assert set(parse_robots_meta(metas, user_agent=agent, media=media)) <= set(whole)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["X-Robots-Tag", "robots-tag"]), VALUES), max_size=4),
+       st.sampled_from(["GPTBot", "bingbot", "CCBot", "*"]))  # fmt: skip
+def test_honoured_statements_bind_only_honoured_uses(
+    headers: list[tuple[str, str]], agent: str
+) -> None:
+    plain = set(parse_x_robots_tag(headers, user_agent=agent, media="image"))
+    for statement in parse_x_robots_tag(headers, user_agent=agent, media="image", honour=HONOUR):
+        if statement in plain:
+            continue
+        scope = (statement.rule or "").rstrip(":").lower()
+        uses = {use for use, tokens in HONOUR.items() if scope in tokens or scope == "ai2bot"}
+        assert {use for use, _ in statement.stances} <= uses, statement
 
 
 @given(METAS)
@@ -376,3 +510,26 @@ def test_a_rule_that_replaces_another_is_itself_in_the_vocabulary() -> None:
     targets = {r.yields_to for readings in VOCABULARY.values() for r in readings} - {None}
     assert targets
     assert targets <= VOCABULARY.keys()
+
+
+@given(METAS, st.sampled_from(["GPTBot", "bingbot", "CCBot", "*"]),
+       st.sampled_from([None, "image/png"]))  # fmt: skip
+def test_the_memos_answer_as_a_fresh_reading_with_and_without_honour(
+    metas: list[Meta], agent: str, media: str | None
+) -> None:
+    from reciprocity.signals import noai
+
+    # Warm the memos with both readings (a meta named for an honoured token is read as named
+    # only when honouring), then compare each with the readings made without any memo.
+    remembered = [
+        parse_robots_meta(metas, user_agent=agent, media=media, honour=honour)
+        for honour in (HONOUR, None, HONOUR)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(noai, "_read_meta", noai._read_meta.__wrapped__)  # type: ignore[attr-defined]
+        patch.setattr(noai, "_wordings", noai._wordings.__wrapped__)
+        fresh = [
+            parse_robots_meta(metas, user_agent=agent, media=media, honour=honour)
+            for honour in (HONOUR, None, HONOUR)
+        ]
+    assert remembered == fresh

@@ -28,6 +28,7 @@ import httpx
 from reciprocity.fetcher.decode import ACCEPT_ENCODING, BoundedDecoder, UndecodableBody
 from reciprocity.fetcher.guard import Guard, NameNotResolved, TargetRefused
 from reciprocity.fetcher.records import ErrorKind, Hop
+from reciprocity.urls import host_of
 
 __all__ = ["REDIRECT_STATUSES", "Attempt", "Gate", "fetch_chain", "host_key"]
 
@@ -57,10 +58,11 @@ class Attempt:
 
 
 def host_key(url: str) -> str:
-    """The politeness key of a URL: its host and port, lower-cased."""
+    """The politeness key of a URL: its host (as :func:`reciprocity.urls.host_of` spells it, so
+    that ``Bücher.de`` and ``xn--bcher-kva.de`` wait for each other) and port."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    return f"{(parts.hostname or '').lower()}:{port}"
+    return f"{host_of(url) or ''}:{port}"
 
 
 def _error_of(exc: BaseException) -> tuple[ErrorKind, str]:

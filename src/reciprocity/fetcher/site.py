@@ -14,18 +14,19 @@ error kind), so a decision can say what was fetched, when, and what happened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from reciprocity.fetcher.records import ErrorKind, FetchRecord
 from reciprocity.signals.aitxt import AiTxt
 from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.rsl import RslDocument
 from reciprocity.signals.tdmrep import TdmRepFile
+from reciprocity.urls import origin
 
 __all__ = [
     "CARRIERS",
@@ -42,24 +43,20 @@ CARRIERS = ("robots.txt", "tdmrep.json", "ai.txt", "rsl")
 
 
 def origin_of(origin_or_url: str) -> str:
-    """``scheme://host[:port]`` of a URL or origin, host lower-cased, default port dropped.
+    """``scheme://host[:port]`` of a URL or origin, as :func:`reciprocity.urls.origin` spells it
+    (the spelling of snapshot keys, evidence sources and the audit's hosts).
 
     A bare host name (``example.com``) is read as ``https://example.com``. Anything that is not
-    http(s) is returned as the scheme and authority it has, for the guard to refuse."""
+    an origin (a bad port, an unreadable host) is returned as the scheme and authority it has,
+    for the guard to refuse."""
     text = origin_or_url.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    try:
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return f"{scheme}://{parts.netloc}"
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"http": 80, "https": 443}.get(scheme)
-    return f"{scheme}://{host}" + ("" if port is None or port == default else f":{port}")
+    found = origin(text)
+    if found is not None:
+        return found
+    scheme, _, rest = text.partition("://")
+    return f"{scheme.lower()}://{re.split(r'[/?#]', rest, maxsplit=1)[0]}"
 
 
 def iso_date(when: datetime) -> str:

@@ -22,6 +22,14 @@ search-engine rules are AI controls only for the crawlers whose operators said s
 ``noarchive``/``nocache``, Amazon's ``noarchive``, Google's ``nosnippet``), and are not held
 against any other crawler. Rules only ever deny: absence of a rule is not an ``allow``.
 
+A rule scoped to a crawler binds that crawler (the ``user_agent`` asked about) for every use its
+reading names. It also binds through the tokens a run honours (``honour``, DESIGN §3.4): robots.txt
+speaks per crawler, and a run reads a ``Disallow`` for a token honoured for a use as a ``deny`` of
+that use; a rule said to that token (``<meta name="GPTBot" content="noai">``, ``X-Robots-Tag:
+GPTBot: noai``) is read the same way, for the uses the token is honoured for and the uses its
+reading names, both. Unscoped rules and ``<meta name="robots">`` are read as before: for every
+crawler, with a crawler-specific reading (Bing's ``noarchive``) binding that crawler only.
+
 A ``<meta>`` outside ``<head>`` still counts, with a note on its statement: the draft's security
 section asks readers to consider only head metas (body content may come from third parties), but
 every rule here is a restriction, so reading one can only make a builder more careful.
@@ -31,16 +39,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity._frozen import quick_init
 from reciprocity._memo import value_cache
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.html import Meta
 from reciprocity.signals.robots import extract_product_token
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
-from reciprocity.uses import Stance, Use
+from reciprocity.uses import USES, Stance, Use
 
 __all__ = [
     "HEADER_LIMIT",
@@ -48,6 +57,7 @@ __all__ = [
     "SPEC_VERSION",
     "VOCABULARY",
     "Directive",
+    "HonouredTokens",
     "Reading",
     "RobotsTags",
     "parse_robots_meta",
@@ -197,6 +207,7 @@ _HEAD_NOTE: Final = (
 )
 
 
+@quick_init  # made per meta and field line of every page
 @dataclass(frozen=True, slots=True)
 class Directive:
     """One rule said to one scope."""
@@ -218,6 +229,63 @@ class Directive:
     """What was repaired or skipped while reading the same meta or field line."""
 
 
+_Bound = tuple[tuple[Use, str], ...]
+"""(use, name shown in evidence) for each use a token is honoured for."""
+
+
+class HonouredTokens:
+    """The crawler tokens a run honours per use (DESIGN §3.4), as scoped robots rules read them.
+
+    Built from ``{use: {token as robots.txt matching reads it: name shown in evidence}}``, the
+    shape of ``reciprocity.site_evidence.DEFAULT_HONOURED``. A rule's scope is reduced to its
+    product token as a ``User-agent`` line is (``AI2Bot`` -> ``ai``), so that a token binds in a
+    meta or header exactly where it binds in robots.txt.
+
+    Compared by identity: build one per mapping and pass it again, so that the memos keyed by
+    it (``reciprocity.evaluate``'s header statements) stay cheap and never mix two mappings.
+    """
+
+    __slots__ = ("_by_scope", "_by_token")
+
+    def __init__(self, honour: Mapping[Use, Mapping[str, str]]) -> None:
+        by_token: dict[str, list[tuple[Use, str]]] = {}
+        for use in USES:
+            for token, name in honour.get(use, {}).items():
+                by_token.setdefault(token.lower(), []).append((use, name))
+        self._by_token: dict[str, _Bound] = {t: tuple(b) for t, b in by_token.items()}
+        # Scopes as written (meta names, header prefixes) -> what they bind: a page's every
+        # meta name is asked about, so the reduction is remembered (bounded: names come from
+        # documents).
+        self._by_scope: dict[str, _Bound] = {}
+
+    def bound(self, scope: str) -> _Bound:
+        """The (use, name) pairs of the uses ``scope`` (a lower-case crawler name as a rule
+        writes it) is honoured for; ``()`` when none."""
+        found = self._by_scope.get(scope)
+        if found is None:
+            found = self._by_token.get(_token(scope), ())
+            if len(self._by_scope) < 4096:
+                self._by_scope[scope] = found
+        return found
+
+
+def _honoured(
+    honour: HonouredTokens | Mapping[Use, Mapping[str, str]] | None,
+) -> HonouredTokens | None:
+    if honour is None or isinstance(honour, HonouredTokens):
+        return honour
+    return HonouredTokens(honour)
+
+
+def _honoured_note(bound: _Bound, stances: tuple[tuple[Use, Stance], ...]) -> str:
+    uses = {use for use, _ in stances}
+    by_name: dict[str, list[str]] = {}
+    for use, name in bound:
+        if use in uses:
+            by_name.setdefault(name, []).append(use.value)
+    return "; ".join(f"{name} is honoured for {' and '.join(u)}" for name, u in by_name.items())
+
+
 @dataclass(frozen=True, slots=True)
 class RobotsTags:
     """The robots rules of one page's metas or one response's headers."""
@@ -230,56 +298,127 @@ class RobotsTags:
         token = _token(user_agent)
         return tuple(d for d in self.directives if d.scope is None or d.scope == token)
 
-    def statements(self, user_agent: str, *, media: str | None = None) -> tuple[Statement, ...]:
+    def statements(
+        self,
+        user_agent: str,
+        *,
+        media: str | None = None,
+        honour: HonouredTokens | Mapping[Use, Mapping[str, str]] | None = None,
+    ) -> tuple[Statement, ...]:
         """The statements that bind ``user_agent`` for a document of ``media``.
 
         ``media`` is ``"image"`` (or an ``image/…`` MIME type) for an image, ``None`` otherwise.
         A rule that binds the crawler but not this media (``noimageai`` on a page) gives a
         statement with no stances and a note, so the evidence shows it was seen.
+
+        ``honour`` (per use, the tokens honoured for it; see :class:`HonouredTokens`): a rule
+        scoped to an honoured token other than ``user_agent``'s binds the uses that token is
+        honoured for, with a note naming it; a reading for named crawlers only (Google's
+        ``nosnippet``) binds through the token only when the token is one of them.
         """
-        token = _token(user_agent)
-        is_image = media is not None and (
-            media.lower() == "image" or media.lower().startswith("image/")
-        )
-        applicable = self.for_agent(user_agent)
-        said = {d.rule for d in applicable}
-        statements: list[Statement] = []
-        seen: set[tuple[object, ...]] = set()
-        for directive in applicable:
-            for reading in VOCABULARY.get(directive.rule, ()):
-                if reading.agents is not None and token not in reading.agents:
-                    continue
-                key = (directive.rule, directive.written_scope, directive.carrier, directive.line,
-                       reading.reason)  # fmt: skip
-                if key in seen:
-                    continue
-                seen.add(key)
-                stances = reading.stances
-                note = f"{directive.rule}: {reading.reason}"
-                if reading.media == "image" and not is_image:
-                    stances = ()
-                    note = f"{directive.rule}: applies to images only; this document is not one"
-                elif reading.yields_to is not None and reading.yields_to in said:
-                    stances = ()
-                    note = (
-                        f"{directive.rule}: said together with {reading.yields_to}, which "
-                        f"replaces it for this crawler ({reading.source})"
-                    )
-                if directive.note:
-                    note = f"{note}; {directive.note}"
-                statements.append(
-                    Statement(
-                        Mechanism.NOAI,
-                        directive.carrier,
-                        stances,
-                        directive.raw,
-                        line=directive.line,
-                        rule=directive.written_scope,
-                        note=note,
-                        diagnostics=directive.diagnostics,
-                    )
+        return _statements(self.directives, user_agent, media, _honoured(honour))
+
+
+def _statements(
+    directives: Sequence[Directive],
+    user_agent: str,
+    media: str | None,
+    honoured: HonouredTokens | None,
+) -> tuple[Statement, ...]:
+    """:meth:`RobotsTags.statements` of ``directives``."""
+    token = _token(user_agent)
+    is_image = media is not None and (
+        media.lower() == "image" or media.lower().startswith("image/")
+    )
+    said: dict[str | None, set[str]] | None = None
+    statements: list[Statement] = []
+    seen: set[tuple[object, ...]] = set()
+    for directive in directives:
+        scope = directive.scope
+        bound: _Bound | None = None
+        agent = token
+        if scope is not None and scope != token:
+            bound = honoured.bound(scope) if honoured is not None else ()
+            if not bound:
+                continue
+            agent = _token(scope)
+        for reading, stances, note, yielded in _wordings(directive.rule, agent, bound, is_image):
+            key = (directive.rule, directive.written_scope, directive.carrier, directive.line,
+                   reading.reason)  # fmt: skip
+            if key in seen:
+                continue
+            seen.add(key)
+            if yielded is not None:
+                # The rule it yields to counts when said to the same crawler, or to every one.
+                if said is None:
+                    said = _said(directives, token, honoured)
+                here = said.get(token if scope is None else scope, ())
+                if reading.yields_to in said[None] or reading.yields_to in here:
+                    stances, note = (), yielded
+            if directive.note:
+                note = f"{note}; {directive.note}"
+            statements.append(
+                Statement(
+                    Mechanism.NOAI,
+                    directive.carrier,
+                    stances,
+                    directive.raw,
+                    line=directive.line,
+                    rule=directive.written_scope,
+                    note=note,
+                    diagnostics=directive.diagnostics,
                 )
-        return tuple(statements)
+            )
+    return tuple(statements)
+
+
+def _said(
+    directives: Sequence[Directive], token: str, honoured: HonouredTokens | None
+) -> dict[str | None, set[str]]:
+    """The rules said per scope that binds: None for every crawler, ``token`` for the crawler
+    asked about, and the honoured tokens."""
+    said: dict[str | None, set[str]] = {None: set()}
+    for directive in directives:
+        scope = directive.scope
+        if scope is None or scope == token or (honoured is not None and honoured.bound(scope)):
+            said.setdefault(scope, set()).add(directive.rule)
+    return said
+
+
+_Wording = tuple[Reading, tuple[tuple[Use, Stance], ...], str, str | None]
+"""(reading, stances, note, note when the reading yields to another rule said with it)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _wordings(rule: str, agent: str, bound: _Bound | None, is_image: bool) -> tuple[_Wording, ...]:
+    """What ``rule`` says to crawler ``agent`` (for the uses ``bound`` when it binds through an
+    honoured token) about a document that is an image or not: one wording per reading that
+    binds. Remembered: the pages of a site say the same rules to the same crawlers."""
+    found: list[_Wording] = []
+    for reading in VOCABULARY.get(rule, ()):
+        if reading.agents is not None and agent not in reading.agents:
+            continue
+        stances = reading.stances
+        honoured_note = ""
+        if bound is not None:
+            # As robots.txt: the token speaks for the uses it is honoured for only.
+            uses = {use for use, _ in bound}
+            stances = tuple((use, stance) for use, stance in stances if use in uses)
+            if not stances:
+                continue
+            honoured_note = f"; {_honoured_note(bound, stances)}"
+        note = f"{rule}: {reading.reason}{honoured_note}"
+        yielded = None
+        if reading.media == "image" and not is_image:
+            stances = ()
+            note = f"{rule}: applies to images only; this document is not one{honoured_note}"
+        elif reading.yields_to is not None:
+            yielded = (
+                f"{rule}: said together with {reading.yields_to}, which replaces it for this "
+                f"crawler ({reading.source}){honoured_note}"
+            )
+        found.append((reading, stances, note, yielded))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=256)
@@ -397,17 +536,32 @@ class _Read:
     """Whether some rule has a reading in :data:`VOCABULARY` (the others only show it was seen)."""
 
     def place(
-        self, line: int, raw: str, carrier: Carrier, note: str, token: str | None = None
+        self,
+        line: int,
+        raw: str,
+        carrier: Carrier,
+        note: str,
+        *,
+        token: str | None = None,
+        honoured: HonouredTokens | None = None,
     ) -> tuple[list[Directive], tuple[Diagnostic, ...]]:
         """The directives and diagnostics of this value at ``line``; with ``token``, only the
-        directives that can give that crawler a statement."""
+        directives that can give that crawler (or a token ``honoured``) a statement."""
         # The diagnostics of this meta or field line travel with its directives (a minified page
         # has every meta on line 1, so the line alone would not tell whose they are).
         mine = tuple([d.at(line) for d in self.diagnostics])
         return [
             Directive(rule, scope, carrier, line, raw, written, note, mine)
             for scope, written, rule in self.rules
-            if token is None or ((scope is None or scope == token) and rule in VOCABULARY)
+            if token is None
+            or (
+                rule in VOCABULARY
+                and (
+                    scope is None
+                    or scope == token
+                    or (honoured is not None and bool(honoured.bound(scope)))
+                )
+            )
         ], mine
 
 
@@ -500,19 +654,31 @@ def _meta_note(meta: Meta) -> str:
     return note
 
 
-def read_robots_meta(metas: Iterable[Meta], *, user_agent: str | None = None) -> RobotsTags:
+def _named(name: str, token: str | None, honoured: HonouredTokens | None) -> bool:
+    """Whether a meta's name is a crawler asked about: ``user_agent``'s token, or honoured."""
+    return name == token or (honoured is not None and bool(honoured.bound(name)))
+
+
+def read_robots_meta(
+    metas: Iterable[Meta],
+    *,
+    user_agent: str | None = None,
+    honour: HonouredTokens | Mapping[Use, Mapping[str, str]] | None = None,
+) -> RobotsTags:
     """The robots rules of one page's metas.
 
-    Read: ``<meta name="robots">`` (every crawler), ``<meta name=…>`` naming ``user_agent``, any
-    other meta whose name is a product token and whose content is made of robots rules only
-    (``<meta name="GPTBot" content="noai">``; a ``description`` that happens to say ``noai`` in a
-    sentence is not read), and ``<meta http-equiv="X-Robots-Tag">`` (read like the header).
+    Read: ``<meta name="robots">`` (every crawler), ``<meta name=…>`` naming ``user_agent`` or a
+    token of ``honour``, any other meta whose name is a product token and whose content is made
+    of robots rules only (``<meta name="GPTBot" content="noai">``; a ``description`` that happens
+    to say ``noai`` in a sentence is not read), and ``<meta http-equiv="X-Robots-Tag">`` (read
+    like the header).
     """
     wanted = _token(user_agent) if user_agent is not None else None
+    honoured = _honoured(honour)
     directives: list[Directive] = []
     diagnostics: list[Diagnostic] = []
     for meta in metas:
-        reading = _meta_reading(meta, meta.name == wanted)
+        reading = _meta_reading(meta, _named(meta.name, wanted, honoured))
         if reading is None:
             continue
         found, mine = reading.place(meta.line, _raw(meta), Carrier.HTML_META, _meta_note(meta))
@@ -540,28 +706,50 @@ def _all_rules(content: str) -> bool:
 
 
 def parse_robots_meta(
-    metas: Iterable[Meta], *, user_agent: str, media: str | None = None
+    metas: Iterable[Meta],
+    *,
+    user_agent: str,
+    media: str | None = None,
+    honour: HonouredTokens | Mapping[Use, Mapping[str, str]] | None = None,
 ) -> tuple[Statement, ...]:
-    """The statements of a page's robots metas that bind ``user_agent`` (:class:`RobotsTags`).
+    """The statements of a page's robots metas that bind ``user_agent``, or the uses of a token
+    of ``honour`` (:meth:`RobotsTags.statements`).
 
-    The same as ``read_robots_meta(metas, user_agent=user_agent).statements(user_agent,
-    media=media)``, without making the directives that cannot bind ``user_agent``.
+    The same as ``read_robots_meta(metas, user_agent=user_agent, honour=honour).statements(
+    user_agent, media=media, honour=honour)``, without making the directives that cannot bind.
     """
     token = _token(user_agent)
+    honoured = _honoured(honour)
+    bound = honoured.bound if honoured is not None else None
     directives: list[Directive] = []
     for meta in metas:
-        reading = _meta_reading(meta, meta.name == token)
+        # _meta_reading and _named, inlined: this runs for every meta of every page.
+        name = meta.name
+        named = name == token or (bound is not None and bool(bound(name)))
+        reading = _read_meta(name, meta.content, meta.http_equiv, named)
         if reading is None or not reading.speaks:
             continue
-        found, _ = reading.place(meta.line, _raw(meta), Carrier.HTML_META, _meta_note(meta), token)
+        found, _ = reading.place(
+            meta.line,
+            _raw(meta),
+            Carrier.HTML_META,
+            _meta_note(meta),
+            token=token,
+            honoured=honoured,
+        )
         directives.extend(found)
     if not directives:
         return ()
-    return RobotsTags(tuple(directives)).statements(user_agent, media=media)
+    return _statements(directives, user_agent, media, honoured)
 
 
 def parse_x_robots_tag(
-    headers: Sequence[tuple[str, str]], *, user_agent: str, media: str | None = None
+    headers: Sequence[tuple[str, str]],
+    *,
+    user_agent: str,
+    media: str | None = None,
+    honour: HonouredTokens | Mapping[Use, Mapping[str, str]] | None = None,
 ) -> tuple[Statement, ...]:
-    """The statements of a response's ``X-Robots-Tag``/``Robots-Tag`` that bind ``user_agent``."""
-    return read_robots_headers(headers).statements(user_agent, media=media)
+    """The statements of a response's ``X-Robots-Tag``/``Robots-Tag`` that bind ``user_agent``,
+    or the uses of a token of ``honour`` (:meth:`RobotsTags.statements`)."""
+    return read_robots_headers(headers).statements(user_agent, media=media, honour=honour)

@@ -48,6 +48,8 @@ from reciprocity._codings import dechunk, inflate
 from reciprocity._dates import utc
 from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
+from reciprocity.urls import normalise_host, split_url
+from reciprocity.urls import origin as url_origin
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -75,7 +77,6 @@ on what one hostile record can make us hold."""
 _PROBLEMS_LISTED: Final = 200
 """Problems kept as messages; the rest are only counted (a large crawl may have many)."""
 
-_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _OTHER_SCHEME: Final = {"http": "https", "https": "http"}
 
 # File names of a snapshot directory that are never host files.
@@ -163,60 +164,19 @@ class Choice:
 # -- URLs and origins ----------------------------------------------------------------------------
 
 
-def _host_key(host: str) -> str | None:
-    """A host as keys spell it: lower-case, no trailing dot, IDNA (punycode) for Unicode names."""
-    host = host.lower().rstrip(".")
-    if not host:
-        return None
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-    if ":" in host:  # an IPv6 literal (urlsplit drops its brackets)
-        return f"[{host}]"
-    return host
-
-
-# The usual URL, read without urlsplit (four times faster; a large crawl has millions of them).
-# Anything else — userinfo, IPv6, Unicode, whitespace, odd characters — goes to urlsplit.
-_PLAIN_URL_RE: Final = re.compile(
-    r"(https?)://([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(?::(\d{1,5}))?(/[^?#\s]*)?(?:\?([^#\s]*))?"
-    r"(?:#\S*)?",
-    re.IGNORECASE,
-)
-
-
 def _split(url: str) -> tuple[str, str, str] | None:
-    """(origin, path, query) of an http(s) URL, or ``None`` when it is not one."""
-    plain = _PLAIN_URL_RE.fullmatch(url)
-    if plain is not None:
-        scheme, host, port_text, path, query = plain.groups()
-        scheme = scheme.lower()
-        port = None if port_text is None else int(port_text)
-        if port is not None and port > 65535:
-            return None
-        suffix = "" if port is None or port == _DEFAULT_PORTS[scheme] else f":{port}"
-        return f"{scheme}://{host.lower()}{suffix}", path or "/", query or ""
-    try:
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        if scheme not in _DEFAULT_PORTS or parts.hostname is None:
-            return None
-        port = parts.port
-    except ValueError:  # bad port, unclosed IPv6 bracket …
+    """(origin, path, query) of an http(s) URL, or ``None`` when it is not one. The origin is
+    :func:`reciprocity.urls.origin`'s, so that snapshots join the audit's hosts and evidence."""
+    split = split_url(url)
+    if split is None or not split[0].startswith(("http://", "https://")):
         return None
-    host = _host_key(parts.hostname)
-    if host is None:
-        return None
-    suffix = "" if port is None or port == _DEFAULT_PORTS[scheme] else f":{port}"
-    return f"{scheme}://{host}{suffix}", parts.path or "/", parts.query
+    return split
 
 
 def origin_of(url: str) -> str | None:
     """``scheme://host[:port]`` of an http(s) URL as snapshots are keyed, or ``None``."""
-    split = _split(url)
-    return None if split is None else split[0]
+    found = url_origin(url)
+    return found if found is not None and found.startswith(("http://", "https://")) else None
 
 
 def _url_key(url: str) -> str | None:
@@ -778,10 +738,10 @@ def _authority(text: str) -> str | None:
     if found and not _is_ip(text):
         port = f":{int(found.group(1))}"
         text = text[: found.start()]
-    # A Unicode host name is let through: _host_key turns it into punycode (or refuses it).
+    # A Unicode host name is let through: normalise_host turns it into punycode (or refuses it).
     if text.isascii() and not _HOST_RE.fullmatch(text):
         return None
-    host = _host_key(text[1:-1] if text.startswith("[") else text)
+    host = normalise_host(text)
     if host is None or port == ":0":
         return None
     return f"{host}{port}"

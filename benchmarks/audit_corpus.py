@@ -303,6 +303,32 @@ def default_hosts(records: int) -> int:
     return max(100, records // 40)
 
 
+def _building(folder: Path) -> Path:
+    building = folder.with_name(folder.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    return building
+
+
+def _finish(
+    building: Path, folder: Path, records: int, hosts: int, names: list[str], signals: Counter[str]
+) -> None:
+    """Write the hosts' robots.txt snapshots and the manifest, then move the corpus in place."""
+    robots: Counter[str] = Counter()
+    write_snapshot_warc(building / "robots.warc.gz", _robots_entries(hosts, robots), seed="bench")
+    manifest = {
+        "version": VERSION,
+        "records": records,
+        "hosts": hosts,
+        "files": names,
+        "signals": dict(sorted(signals.items())),
+        "robots": dict(sorted(robots.items())),
+    }
+    (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    building.rename(folder)
+
+
 def build(records: int = RECORDS, hosts: int | None = None, *, quiet: bool = False) -> Corpus:
     """The corpus of ``records`` records over ``hosts`` hosts, built unless already cached."""
     if records < 1:
@@ -315,31 +341,15 @@ def build(records: int = RECORDS, hosts: int | None = None, *, quiet: bool = Fal
     if not (folder / "manifest.json").exists():
         if not quiet:
             print(f"building {records:,} records over {hosts:,} hosts in {folder} ...", flush=True)
-        building = folder.with_name(folder.name + ".building")
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir(parents=True)
+        building = _building(folder)
         signals: Counter[str] = Counter()
-        robots: Counter[str] = Counter()
         members = _records(records, hosts, real_payloads(), signals)
         for shard, name in enumerate(names):
             count = min(per_file, records - shard * per_file)
             with (building / name).open("wb") as file:
                 file.write(_warcinfo(name))
                 _write_stream(file, members, count)
-        write_snapshot_warc(
-            building / "robots.warc.gz", _robots_entries(hosts, robots), seed="bench"
-        )
-        manifest = {
-            "version": VERSION,
-            "records": records,
-            "hosts": hosts,
-            "files": names,
-            "signals": dict(sorted(signals.items())),
-            "robots": dict(sorted(robots.items())),
-        }
-        (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        building.rename(folder)
+        _finish(building, folder, records, hosts, names, signals)
     return Corpus(
         folder,
         tuple(folder / name for name in names),
@@ -367,9 +377,7 @@ def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> C
     if not (folder / "manifest.json").exists():
         if not quiet:
             print(f"building {rows:,} URL rows over {hosts:,} hosts in {folder} ...", flush=True)
-        building = folder.with_name(folder.name + ".building")
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir(parents=True)
+        building = _building(folder)
         rng = random.Random(f"reciprocity-bench-urls/{rows}/{hosts}")
         for shard, name in enumerate(names):
             count = min(URL_SHARD, rows - shard * URL_SHARD)
@@ -382,21 +390,7 @@ def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> C
                 {"url": urls, "date": pa.array([CRAWLED] * count, pa.timestamp("us", "UTC"))}
             )
             pq.write_table(table, building / name)
-        robots: Counter[str] = Counter()
-        write_snapshot_warc(
-            building / "robots.warc.gz", _robots_entries(hosts, robots), seed="bench"
-        )
-        manifest = {
-            "version": VERSION,
-            "records": rows,
-            "hosts": hosts,
-            "files": names,
-            "signals": {},
-            "robots": dict(sorted(robots.items())),
-        }
-        (building / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        building.rename(folder)
+        _finish(building, folder, rows, hosts, names, Counter())
     return Corpus(
         folder, tuple(folder / name for name in names), folder / "robots.warc.gz", rows, hosts
     )

@@ -311,7 +311,13 @@ def _building(folder: Path) -> Path:
 
 
 def _finish(
-    building: Path, folder: Path, records: int, hosts: int, names: list[str], signals: Counter[str]
+    building: Path,
+    folder: Path,
+    *,
+    records: int,
+    hosts: int,
+    names: list[str],
+    signals: Counter[str],
 ) -> None:
     """Write the hosts' robots.txt snapshots and the manifest, then move the corpus in place."""
     robots: Counter[str] = Counter()
@@ -349,7 +355,7 @@ def build(records: int = RECORDS, hosts: int | None = None, *, quiet: bool = Fal
             with (building / name).open("wb") as file:
                 file.write(_warcinfo(name))
                 _write_stream(file, members, count)
-        _finish(building, folder, records, hosts, names, signals)
+        _finish(building, folder, records=records, hosts=hosts, names=names, signals=signals)
     return Corpus(
         folder,
         tuple(folder / name for name in names),
@@ -390,7 +396,7 @@ def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> C
                 {"url": urls, "date": pa.array([CRAWLED] * count, pa.timestamp("us", "UTC"))}
             )
             pq.write_table(table, building / name)
-        _finish(building, folder, rows, hosts, names, Counter())
+        _finish(building, folder, records=rows, hosts=hosts, names=names, signals=Counter())
     return Corpus(
         folder, tuple(folder / name for name in names), folder / "robots.warc.gz", rows, hosts
     )

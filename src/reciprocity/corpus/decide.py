@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from reciprocity.corpus.document import Document
-from reciprocity.corpus.policy import AsOf, AuditPolicy, State
+from reciprocity.corpus.policy import AuditPolicy, State
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import Decision, Evidence, resolve
+from reciprocity.signals.aitxt import AiTxt
 from reciprocity.signals.html import is_html_type
-from reciprocity.signals.robots import RobotsTxt
+from reciprocity.signals.rsl import RslDocument
 from reciprocity.signals.statement import Carrier, Mechanism
+from reciprocity.signals.tdmrep import TdmRepFile
+from reciprocity.sources.site import SiteSource
+from reciprocity.sources.site_files import FileKind, SiteFile, rsl_links
+from reciprocity.sources.snapshots import Snapshot
 from reciprocity.uses import USES, Stance, Use
 
-__all__ = ["COLUMNS", "RobotsSource", "decide"]
+__all__ = ["COLUMNS", "SiteSource", "decide"]
 
 COLUMNS = (
     "source",
@@ -42,32 +46,6 @@ COLUMNS = (
 """The columns of ``decisions.parquet``, in order (issue 5)."""
 
 
-class Snapshot(Protocol):
-    @property
-    def robots(self) -> RobotsTxt: ...
-    @property
-    def fetched(self) -> datetime | None: ...
-    @property
-    def incomplete(self) -> bool: ...
-
-
-class Choice(Protocol):
-    @property
-    def snapshots(self) -> Sequence[Snapshot]: ...
-
-
-class RobotsSource(Protocol):
-    """Where the robots.txt of a document's host comes from: snapshots, the live fetcher, or
-    snapshots first and the fetcher for the hosts they miss.
-
-    A source may also have ``prepare(urls)``: the audit calls it with the URLs of the next
-    documents before asking about any of them, so that a fetcher can get their hosts at once
-    (concurrently) instead of one lookup at a time.
-    """
-
-    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None: ...
-
-
 def _is_html(document: Document) -> bool:
     if document.content_type:
         return is_html_type(document.content_type)
@@ -75,42 +53,101 @@ def _is_html(document: Document) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when is not None else None
+_MEDIA_TYPES: Final = ("image/", "video/", "audio/", "application/pdf")
+# Containers recognised from their first bytes when the record names no type.
+_MEDIA_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"II*\x00", b"MM\x00*")
 
 
-def _evaluate(
-    document: Document, robots: RobotsTxt | None, fetched: datetime | None, policy: AuditPolicy
-) -> Decision:
+def _media(document: Document) -> str | bytes | None:
+    """What ``evaluate`` gets as ``media``: the payload of an image (video, audio, PDF) record,
+    whose embedded IPTC / C2PA statements are then read, else the record's media type."""
+    body = document.body
+    if body:
+        kind = (document.content_type or "").lstrip()[:16].lower()
+        if kind.startswith(_MEDIA_TYPES) if kind else body.startswith(_MEDIA_MAGIC):
+            return body
+        if not kind and body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+            return body
+    return document.content_type
+
+
+P = TypeVar("P", TdmRepFile, AiTxt, RslDocument)
+
+# One evaluation per dated copy: the robots.txt snapshot and the site files of one date.
+_View = tuple[Snapshot | None, Mapping[FileKind, SiteFile]]
+
+
+def _views(snapshots: Sequence[Snapshot], files: Sequence[SiteFile]) -> list[_View]:
+    """Copies grouped by date: the first view holds the crawl-time (or only) copy of each kind,
+    the second the latest one under ``strictest``. Absent copies say nothing and are left out."""
+    robots: list[Snapshot | None] = list(snapshots) or [None]
+    views: list[dict[FileKind, SiteFile]] = [{} for _ in robots]
+    seen: dict[FileKind, int] = {}
+    for copy in files:
+        at = seen[copy.kind] = seen.get(copy.kind, -1) + 1
+        if copy.parsed is None:
+            continue
+        while len(views) <= at:
+            views.append({})
+            robots.append(None)
+        views[at][copy.kind] = copy
+    return list(zip(robots, views, strict=True))
+
+
+def _parsed(copy: SiteFile | None, kind: type[P]) -> P | None:
+    return copy.parsed if copy is not None and isinstance(copy.parsed, kind) else None
+
+
+def _evaluate(document: Document, view: _View, policy: AuditPolicy) -> Decision:
     honour = {policy.use: policy.honour} if policy.honour is not None else None
-    stamps = {"document": _iso(document.date), "robots.txt": _iso(fetched)}
+    snapshot, files = view
+    stamps = {"document": document.date.isoformat() if document.date is not None else None}
+    if snapshot is not None:
+        stamps["robots.txt"] = snapshot.stamp
+    for kind, copy in files.items():
+        stamps[kind] = copy.stamp
+    tdmrep, ai_txt, rsl = (files.get(kind) for kind in ("tdmrep.json", "ai.txt", "rsl"))
     return evaluate(
         document.url,
-        robots_txt=robots,
+        robots_txt=snapshot.robots if snapshot is not None else None,
+        tdmrep_json=_parsed(tdmrep, TdmRepFile),
+        ai_txt=_parsed(ai_txt, AiTxt),
+        rsl_xml=_parsed(rsl, RslDocument),
+        rsl_url=rsl.url if rsl is not None else None,
         headers=document.headers,
         html=document.body if document.body is not None and _is_html(document) else None,
         user_agent=policy.crawler,
-        media=document.content_type,
+        media=_media(document),
         accept=policy.accept,
         honour=honour,
         fetched={k: v for k, v in stamps.items() if v is not None},
     )
 
 
-def _decision(document: Document, snapshots: Sequence[Snapshot], policy: AuditPolicy) -> Decision:
-    if not snapshots:
-        return _evaluate(document, None, None, policy)
-    first = _evaluate(document, snapshots[0].robots, snapshots[0].fetched, policy)
-    if len(snapshots) == 1:
+_SITE_FILES: Final = frozenset(
+    {Carrier.ROBOTS_TXT, Carrier.TDMREP_JSON, Carrier.AI_TXT, Carrier.RSL_XML}
+)
+
+
+def _decision(
+    document: Document,
+    snapshots: Sequence[Snapshot],
+    policy: AuditPolicy,
+    files: Sequence[SiteFile] = (),
+) -> Decision:
+    views = _views(snapshots, files)
+    first = _evaluate(document, views[0], policy)
+    if len(views) == 1:
         return first
-    # "strictest": the robots.txt of crawl time and the latest one both apply, most-restrictively.
+    # "strictest": the site's files of crawl time and the latest ones all apply, most-restrictively.
     others: list[Evidence] = []
-    # Only their robots.txt evidence is kept, which needs neither the headers nor the HTML:
-    # leaving them out spares scanning the page again.
+    # Only their site files' evidence is kept. It needs neither the headers nor the HTML (leaving
+    # them out spares scanning the page again), except for a tdmrep.json: the page's own
+    # tdm-reservation header or meta overrides the file's rule (TDMRep §3.3).
     bare = replace(document, headers=(), body=None)
-    for snapshot in snapshots[1:]:
-        extra = _evaluate(bare, snapshot.robots, snapshot.fetched, policy)
-        others.extend(e for e in extra.evidence if e.statement.carrier is Carrier.ROBOTS_TXT)
+    for view in views[1:]:
+        extra = _evaluate(document if "tdmrep.json" in view[1] else bare, view, policy)
+        others.extend(e for e in extra.evidence if e.statement.carrier in _SITE_FILES)
     return resolve(document.url, (*first.evidence, *others), accept=policy.accept)
 
 
@@ -149,7 +186,7 @@ def _decided_by(decision: Decision, use: Use) -> str | None:
     return f"{statement.mechanism.value}{where}: {rule}"
 
 
-def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy) -> dict[str, Any]:
+def decide(document: Document, robots: SiteSource | None, policy: AuditPolicy) -> dict[str, Any]:
     """The decision row of one document (columns :data:`COLUMNS`)."""
     try:
         host = (urlsplit(document.url).hostname or "") if document.url else ""
@@ -179,13 +216,19 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
         row["error"] = document.error or "record has no URL"
         return row
     choice = (
-        robots.lookup(document.url, when=document.date, as_of=policy.robots_as_of)
+        robots.lookup(
+            document.url,
+            when=document.date,
+            as_of=policy.robots_as_of,
+            agent=policy.crawler,
+            links=rsl_links(document.headers, document.url),
+        )
         if robots is not None
         else None
     )
     # A snapshot whose redirect leads out of our copy says nothing: as if there were none.
     snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
-    decision = _decision(document, snapshots, policy)
+    decision = _decision(document, snapshots, policy, choice.files if choice is not None else ())
     states: dict[Use, State] = {}
     for use in USES:
         stance = decision.decision(use).stance

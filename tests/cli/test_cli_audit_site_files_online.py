@@ -187,3 +187,33 @@ def test_each_file_from_the_first_source_that_holds_it(
         "rsl": {"online": 3},
     }
     assert rows[f"{other.origin}/a/x.html"]["train_ai"] == "unknown"
+
+
+def test_an_rsl_licence_named_by_a_link_header_is_fetched_by_its_url(
+    tmp_path: Path, sites: tuple[Site, Site]
+) -> None:
+    site, other = sites
+    licence = f"{other.origin}/licence.xml"  # on another host, which has no site file of it
+    other.serve({"/licence.xml": ("application/rsl+xml", rsl("/a/"))})
+    site.serve({"/robots.txt": ("text/plain", ALLOW_ALL)})
+    link = ("Link", f'<{licence}>; rel="license"; type="application/rsl+xml"')
+    crawl = tmp_path / "corpus.warc.gz"
+    write_snapshot_warc(
+        crawl,
+        [
+            (f"{site.origin}/a/x.html", CRAWLED, 200, [*HTML, link], PAGE),
+            (f"{site.origin}/a/y.html", CRAWLED, 200, [*HTML, link], PAGE),
+            (f"{site.origin}/a/z.html", CRAWLED, 200, HTML, PAGE),
+        ],
+    )
+    rows = _audit(tmp_path, "run", str(crawl))
+    states = [rows[f"{site.origin}/a/{p}.html"]["train_ai"] for p in ("x", "y", "z")]
+    assert states == ["deny", "deny", "unknown"]
+    cited = [
+        e
+        for e in json.loads(rows[f"{site.origin}/a/x.html"]["evidence"])
+        if e["carrier"] == "rsl-xml"
+    ]
+    assert {e["source"] for e in cited} == {licence}
+    assert other.requests.count("/licence.xml") == 1
+    assert _served(tmp_path, "run")["rsl"] == {"online": 2}

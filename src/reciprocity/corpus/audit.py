@@ -218,7 +218,8 @@ def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
 def _write_part(path: Path, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
     if meta is not None:
-        table = table.replace_schema_metadata({_META: json.dumps(meta)})
+        kept = table.schema.metadata or {}
+        table = table.replace_schema_metadata({**kept, _META: json.dumps(meta)})
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
 
 

@@ -179,9 +179,10 @@ class SiteSays:
             if origin not in seen:
                 seen[origin] = self._offline_robots(url, origin, sites)
             robots = seen[origin]
-            if robots is None:
-                continue  # the site will be fetched whole: site() takes its licence too
-            for candidate in rsl_candidates(robots[0].robots, origin, agent, links):
+            # A site fetched whole (no robots.txt offline) has the licence its robots.txt
+            # names fetched with it: only its documents' own links are left.
+            named = robots[0].robots if robots is not None else None
+            for candidate in rsl_candidates(named, origin, agent, links):
                 if not self._held_offline("rsl", candidate) and not self.live.holds(candidate):
                     urls[candidate] = None
         if sites or urls:

@@ -143,7 +143,7 @@ def _decision(
     others: list[Evidence] = []
     # Only their site files' evidence is kept. It needs neither the headers nor the HTML (leaving
     # them out spares scanning the page again), except for a tdmrep.json: the page's own
-    # tdm-reservation header or meta overrides the file's rule (TDMRep §3.3).
+    # tdm-reservation header or meta overrides the file's rule (TDMRep's processing priority).
     bare = replace(document, headers=(), body=None)
     for view in views[1:]:
         extra = _evaluate(document if "tdmrep.json" in view[1] else bare, view, policy)

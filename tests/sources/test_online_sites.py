@@ -181,3 +181,15 @@ def test_a_host_whose_crawl_time_snapshot_leads_out_is_fetched(
     assert fetch.batches == [[origin]]
     assert choice is not None
     assert not choice.snapshots[0].robots.allowed(f"{origin}/a", "CCBot")
+
+
+def test_site_files_leave_memory_with_their_site_never_before() -> None:
+    body = b"User-agent: *\nDisallow: /\n"
+    fetch = FakeFetch({}, ai_txt={"https://a.example": body, "https://b.example": body})
+    source = SiteSays(None, live=LiveSites(fetch, memory=1))
+    for origin in ("https://a.example", "https://b.example", "https://a.example"):
+        choice = source.lookup(f"{origin}/x", when=WHEN, as_of="crawl")
+        assert choice is not None
+        assert [(f.kind, f.present) for f in choice.files] == [("ai.txt", True)]
+    # a.example was forgotten when b.example came, and fetched again (the cache answers that).
+    assert fetch.batches == [["https://a.example"], ["https://b.example"], ["https://a.example"]]

@@ -115,8 +115,13 @@ class LiveSites:
     def knows(self, origin: str) -> bool:
         return origin in self._sites
 
-    def holds(self, url: str) -> bool:
-        return url in self._urls
+    def holds(self, url: str, origin: str) -> bool:
+        """Whether the RSL document at ``url`` is remembered, fetched by its URL or with the
+        site of ``origin`` (a document of that site named it)."""
+        return self._held(url, origin) is not None
+
+    def _held(self, url: str, origin: str) -> SiteFile | None:
+        return self._site_copy(origin, url) or self._urls.get(url)
 
     # -- answers --------------------------------------------------------------------------------
 
@@ -140,7 +145,7 @@ class LiveSites:
         found: list[SiteFile] = []
         for kind in kinds:
             if kind != "rsl":
-                copy = self._file_of(origin, f"{origin}{FILE_PATHS[kind]}")
+                copy = self._site_copy(origin, f"{origin}{FILE_PATHS[kind]}", fetch=True)
                 if copy is not None:
                     found.append(copy)
                 continue
@@ -149,19 +154,20 @@ class LiveSites:
             if not robots or robots[0].served_by == "online":
                 # site() took the licence its robots.txt (or that response's Link) named.
                 known = self._sites.get(origin)
-                named = [f.url for f in known.files if f.kind == "rsl"] if isinstance(
-                    known, LiveSite
-                ) else []  # fmt: skip
-                candidates = tuple(dict.fromkeys((*named, *candidates)))
-            missing = [url for url in candidates if url not in self._urls]
+                if isinstance(known, LiveSite):
+                    named = [f.url for f in known.files if f.kind == "rsl"]
+                    candidates = tuple(dict.fromkeys((*named, *candidates)))
+            copies = {url: self._held(url, origin) for url in candidates}
+            missing = [url for url, copy in copies.items() if copy is None]
             if missing:
                 self._fetch([], missing)
-            copies = [self._urls[url] for url in candidates if url in self._urls]
-            present = next((c for c in copies if c.present), None)
+                copies.update((url, self._urls.get(url)) for url in missing)
+            held = [copy for copy in copies.values() if copy is not None]
+            present = next((c for c in held if c.present), None)
             if present is not None:
                 found.append(present)
-            elif copies:
-                found.append(copies[0])
+            elif held:
+                found.append(held[0])
         return tuple(found)
 
     def _site(self, origin: str) -> LiveSite | _Missing | None:
@@ -171,13 +177,15 @@ class LiveSites:
             known = self._sites.get(origin)
         return known
 
-    def _file_of(self, origin: str, url: str) -> SiteFile | None:
-        found = self._urls.get(url)
-        if found is None and origin not in self._sites:
-            self._fetch([origin], [])
-            found = self._urls.get(url)
-        # Fetched and still unknown: the site was refused or unreachable, so not asked.
-        return found
+    def _site_copy(self, origin: str, url: str, *, fetch: bool = False) -> SiteFile | None:
+        """The copy of ``url`` that ``site()`` fetched with ``origin`` (fetching the site first
+        when ``fetch`` and it is not known); ``None`` when not fetched with it: a site whose
+        robots.txt was unreachable, or that was refused, is not asked for its other files.
+        Kept with their site, the copies leave memory with it, never before."""
+        known = self._site(origin) if fetch else self._sites.get(origin)
+        if isinstance(known, LiveSite):
+            return next((f for f in known.files if f.url == url), None)
+        return None
 
     def summary(self) -> dict[str, Any]:
         """For ``run.json``: what was fetched in this process."""
@@ -212,8 +220,6 @@ class LiveSites:
                 continue
             counts["cache" if live.from_cache else "fetched"] += 1
             self._keep_site(origin, live)
-            for copy in live.files:
-                self._keep_url(copy.url, copy)
         for url, copy in batch.files.items():
             self.documents_fetched += 1
             self._keep_url(url, copy)

@@ -183,7 +183,9 @@ class SiteSays:
             # names fetched with it: only its documents' own links are left.
             named = robots[0].robots if robots is not None else None
             for candidate in rsl_candidates(named, origin, agent, links):
-                if not self._held_offline("rsl", candidate) and not self.live.holds(candidate):
+                if not self._held_offline("rsl", candidate) and not self.live.holds(
+                    candidate, origin
+                ):
                     urls[candidate] = None
         if sites or urls:
             self.live.prefetch(sites, urls)

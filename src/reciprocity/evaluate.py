@@ -150,6 +150,7 @@ def _site(
     robots: RobotsTxt | None,
     ai_txt: AiTxt | None,
     rsl: RslDocument | None,
+    rsl_url: str | None,
     user_agent: str,
     honour: Mapping[Use, Mapping[str, str]],
     honour_key: Hashable,
@@ -159,7 +160,7 @@ def _site(
     """The site's evidence, remembered while its parsed files are passed again (``keep``)."""
     get = when.get
     stamped = (get("robots.txt"), get("ai.txt"), get("rsl"))
-    key = (origin, id(robots), id(ai_txt), id(rsl), user_agent, honour_key, stamped)
+    key = (origin, id(robots), id(ai_txt), id(rsl), rsl_url, user_agent, honour_key, stamped)
     site = _SITES.get(key) if keep else None
     if site is None or not site.holds(robots, ai_txt, rsl):
         stamps = {k: when[k] for k in ("robots.txt", "ai.txt", "rsl") if k in when}
@@ -168,6 +169,7 @@ def _site(
             robots=robots,
             ai_txt=ai_txt,
             rsl=rsl,
+            rsl_url=rsl_url,
             user_agent=user_agent,
             honour=honour,
             stamps=stamps,
@@ -189,6 +191,7 @@ def evaluate(
     tdmrep_json: TdmRepFile | bytes | str | None = None,
     ai_txt: AiTxt | bytes | str | None = None,
     rsl_xml: RslDocument | bytes | str | None = None,
+    rsl_url: str | None = None,
     user_agent: str = "*",
     media: str | bytes | None = None,
     accept: str | Collection[str | Duty] = frozenset(),
@@ -207,7 +210,8 @@ def evaluate(
     carrier (``"robots.txt"``, ``"tdmrep.json"``, ``"ai.txt"``, ``"rsl"``, ``"document"``), when
     it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
     site's ``/.well-known/tdmrep.json``, ``/ai.txt`` and RSL licence document (bytes, text or
-    parsed); the RSL document's source is the robots.txt ``License:`` URL when there is one.
+    parsed); the RSL document's source is ``rsl_url`` (where it was fetched from) when given,
+    else the robots.txt ``License:`` URL when there is one.
     ``html`` is the document itself when it is HTML (its head carries robots meta, TDMRep meta and
     licence marks); ``media`` is the document's kind when known (``"image"`` or a MIME type:
     ``noimageai`` binds images only), or the media file itself (bytes), whose embedded IPTC
@@ -250,6 +254,7 @@ def evaluate(
         robots=robots,
         ai_txt=ai,
         rsl=rsl,
+        rsl_url=rsl_url,
         user_agent=user_agent,
         honour=honoured,
         honour_key=honour_key,

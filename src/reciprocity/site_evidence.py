@@ -108,7 +108,9 @@ class SiteEvidence:
     tokens, remembered per combination of deciding rules.
 
     ``origin`` is the site's ``scheme://authority``; ``stamps`` gives, per carrier
-    (``"robots.txt"``, ``"ai.txt"``, ``"rsl"``), when the file was fetched (ISO 8601).
+    (``"robots.txt"``, ``"ai.txt"``, ``"rsl"``), when the file was fetched (ISO 8601);
+    ``rsl_url`` where the RSL document was fetched from (default: the first robots.txt
+    ``License:`` URL).
     """
 
     __slots__ = (
@@ -138,12 +140,13 @@ class SiteEvidence:
         user_agent: str,
         honour: Mapping[Use, Mapping[str, str]],
         stamps: Mapping[str, str],
+        rsl_url: str | None = None,
     ) -> None:
         self._robots, self._ai, self._rsl = robots, ai_txt, rsl
         self._user_agent, self._honour, self._stamps = user_agent, honour, stamps
         self._robots_source = f"{origin}/robots.txt"
         self._ai_source = f"{origin}/ai.txt"
-        self._rsl_source = "RSL licence document"
+        self._rsl_source = rsl_url or "RSL licence document"
         self._ai_match = ai_txt.matcher(user_agent) if ai_txt is not None else None
         self._deciders: tuple[Callable[[str], Hashable], ...] = ()
         self._usage_rules: tuple[aipref.UsageRule, ...] = ()
@@ -157,7 +160,7 @@ class SiteEvidence:
                 Evidence(statement, self._robots_source, stamp)
                 for statement in content_signals.robots_statements(robots, user_agent)
             )
-            if rsl is not None:
+            if rsl is not None and rsl_url is None:
                 # A relative License: URL is relative to the robots.txt that gives it.
                 links = license_urls_from_robots(robots, user_agent, base_url=self._robots_source)
                 if links.links:

@@ -1,5 +1,5 @@
 """`reciprocity audit --online`: hosts missing from the snapshots are fetched from servers on
-127.0.0.1 through the cache; hosts in the snapshots never are."""
+127.0.0.1 through the cache; the robots.txt of hosts in the snapshots is never the live one."""
 
 from __future__ import annotations
 
@@ -115,12 +115,14 @@ def test_online_fills_missing_hosts_through_the_cache(
         assert by_origin[origins["failing"]] == {"deny"}  # 503: complete disallow
         assert by_origin[origins["down"]] == {"deny"}  # unreachable: complete disallow
         assert by_origin[origins["snapshotted"]] == {"unknown"}  # the snapshot, not the server
-        assert snapshotted.requests == []
+        # The snapshots hold its robots.txt, not its other files: those are fetched (with the
+        # robots.txt that Fetcher.site() reads first), but robots.txt is the snapshot's.
+        assert set(snapshotted.requests) == {"/robots.txt", "/.well-known/tdmrep.json", "/ai.txt"}
         assert all(server.requests.count("/robots.txt") >= 1 for server in servers.values())
         assert rows[0]["evidence"][0]["fetched"]
         manifest = json.loads((tmp_path / "run" / "run.json").read_text())
-        online = manifest["robots_source"]["online"]
-        assert online["hosts_fetched"] == 5
+        online = manifest["site_sources"]["online"]
+        assert online["hosts_fetched"] == 6
         assert online["cache"] == str(cache)
 
         # A second run within the TTL asks no server again: the cache answers.
@@ -130,7 +132,7 @@ def test_online_fills_missing_hosts_through_the_cache(
         again = pq.read_table(tmp_path / "again" / "decisions.parquet").to_pylist()
         assert [r["train_ai"] for r in again] == [r["train_ai"] for r in rows]
         manifest = json.loads((tmp_path / "again" / "run.json").read_text())
-        assert manifest["robots_source"]["online"]["hosts_from_cache"] == 5
+        assert manifest["site_sources"]["online"]["hosts_from_cache"] == 6
     finally:
         snapshotted.close()
 

@@ -13,31 +13,41 @@ import pytest
 
 from reciprocity.corpus import audit as audit_module
 from reciprocity.corpus.audit import run_audit
-from reciprocity.corpus.decide import Choice, RobotsSource
-from reciprocity.corpus.policy import AsOf, AuditPolicy
+from reciprocity.corpus.decide import SiteSource
+from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import read_documents
 from reciprocity.corpus.samples import sample_corpus
-from reciprocity.sources.snapshots import RobotsSnapshots, load_snapshots
+from reciprocity.sources.asof import AsOf
+from reciprocity.sources.snapshots import Choice, SiteSnapshots, load_snapshots
 
 
 class Announced:
     """Snapshots that record what was announced, and refuse lookups of unannounced URLs."""
 
-    def __init__(self, inner: RobotsSnapshots) -> None:
+    def __init__(self, inner: SiteSnapshots) -> None:
         self.inner = inner
         self.windows: list[list[str]] = []
         self.announced: set[str] = set()
 
-    def prepare(self, urls: Sequence[str]) -> None:
-        self.windows.append(list(urls))
+    def prepare(self, asks: Sequence[tuple[str, Sequence[str]]], *, agent: str) -> None:
+        urls = [url for url, _ in asks]
+        self.windows.append(urls)
         self.announced.update(urls)
 
-    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None:
+    def lookup(
+        self,
+        url: str,
+        *,
+        when: datetime | None,
+        as_of: AsOf,
+        agent: str = "*",
+        links: Sequence[str] = (),
+    ) -> Choice | None:
         assert url in self.announced, f"{url} looked up before it was announced"
-        return self.inner.lookup(url, when=when, as_of=as_of)
+        return self.inner.lookup(url, when=when, as_of=as_of, agent=agent, links=links)
 
 
-def _audit(tmp_path: Path, name: str, robots: RobotsSource) -> list[dict[str, object]]:
+def _audit(tmp_path: Path, name: str, robots: SiteSource) -> list[dict[str, object]]:
     sample = sample_corpus()
     run_audit(
         sample.inputs,

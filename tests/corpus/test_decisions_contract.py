@@ -83,7 +83,7 @@ def _write(folder: Path) -> tuple[Path, Path]:
     return corpus, robots
 
 
-def _audit(corpus: Path, robots: Path, out: Path, policy: AuditPolicy, **options: int) -> Path:
+def _audit(corpus: Path, robots: Path, out: Path, policy: AuditPolicy, batch: int = 1000) -> Path:
     run_audit(
         [corpus],
         out,
@@ -92,7 +92,7 @@ def _audit(corpus: Path, robots: Path, out: Path, policy: AuditPolicy, **options
         reader=read_documents,
         progress=False,
         snapshots=[robots],
-        **options,
+        batch=batch,
     )
     return out
 

@@ -16,7 +16,7 @@ from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
 from reciprocity.sources.snapshots import (
     MAX_REDIRECTS,
-    RobotsSnapshots,
+    SiteSnapshots,
     SnapshotEntry,
     load_snapshots,
     origin_of,
@@ -43,11 +43,11 @@ def warc(tmp_path: Path, entries: list[SnapshotEntry], name: str = "robots.warc.
     return path
 
 
-def load(tmp_path: Path, entries: list[SnapshotEntry]) -> RobotsSnapshots:
+def load(tmp_path: Path, entries: list[SnapshotEntry]) -> SiteSnapshots:
     return load_snapshots([warc(tmp_path, entries)])
 
 
-def only(snapshots: RobotsSnapshots, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+def only(snapshots: SiteSnapshots, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
     choice = snapshots.lookup(url, when=kwargs.pop("when", None), **kwargs)  # type: ignore[arg-type]
     assert choice is not None, url
     assert len(choice.snapshots) == 1
@@ -241,7 +241,7 @@ JAN, MAR, JUN = (datetime(2024, m, 1, tzinfo=UTC) for m in (1, 3, 6))
 
 
 @pytest.fixture
-def dated(tmp_path: Path) -> RobotsSnapshots:
+def dated(tmp_path: Path) -> SiteSnapshots:
     return load(
         tmp_path,
         [
@@ -252,7 +252,7 @@ def dated(tmp_path: Path) -> RobotsSnapshots:
     )
 
 
-def test_crawl_takes_the_snapshot_in_force(dated: RobotsSnapshots) -> None:
+def test_crawl_takes_the_snapshot_in_force(dated: SiteSnapshots) -> None:
     assert only(dated, "https://d.example/", when=MAR, as_of="crawl").fetched == MAR
     assert only(dated, "https://d.example/", when=MAR + timedelta(1), as_of="crawl").fetched == MAR
     assert only(dated, "https://d.example/", when=JUN - timedelta(1), as_of="crawl").fetched == MAR
@@ -260,30 +260,30 @@ def test_crawl_takes_the_snapshot_in_force(dated: RobotsSnapshots) -> None:
     assert only(dated, "https://d.example/", when=JUN + timedelta(99), as_of="crawl").fetched == JUN
 
 
-def test_crawl_before_every_snapshot(dated: RobotsSnapshots) -> None:
+def test_crawl_before_every_snapshot(dated: SiteSnapshots) -> None:
     choice = dated.lookup("https://d.example/", when=JAN - timedelta(1), as_of="crawl")
     assert choice is not None
     assert choice.snapshots[0].fetched == JAN
     assert "earliest later one" in choice.note
 
 
-def test_crawl_without_a_date_takes_the_latest(dated: RobotsSnapshots) -> None:
+def test_crawl_without_a_date_takes_the_latest(dated: SiteSnapshots) -> None:
     choice = dated.lookup("https://d.example/", when=None, as_of="crawl")
     assert choice is not None
     assert choice.snapshots[0].fetched == JUN
     assert "date unknown" in choice.note
 
 
-def test_naive_dates_are_utc(dated: RobotsSnapshots) -> None:
+def test_naive_dates_are_utc(dated: SiteSnapshots) -> None:
     naive = datetime(2024, 3, 1)
     assert only(dated, "https://d.example/", when=naive, as_of="crawl").fetched == MAR
 
 
-def test_latest(dated: RobotsSnapshots) -> None:
+def test_latest(dated: SiteSnapshots) -> None:
     assert only(dated, "https://d.example/", when=JAN, as_of="latest").fetched == JUN
 
 
-def test_strictest_gives_both(dated: RobotsSnapshots) -> None:
+def test_strictest_gives_both(dated: SiteSnapshots) -> None:
     choice = dated.lookup("https://d.example/", when=MAR, as_of="strictest")
     assert choice is not None
     assert choice.as_of == "strictest"
@@ -295,11 +295,11 @@ def test_strictest_gives_both(dated: RobotsSnapshots) -> None:
     json.dumps(choice.to_dict())
 
 
-def test_all_fetches_oldest_first(dated: RobotsSnapshots) -> None:
+def test_all_fetches_oldest_first(dated: SiteSnapshots) -> None:
     assert [s.fetched for s in dated.fetches("https://d.example/x")] == [JAN, MAR, JUN]
 
 
-def test_bad_as_of(dated: RobotsSnapshots) -> None:
+def test_bad_as_of(dated: SiteSnapshots) -> None:
     with pytest.raises(ValueError, match="as_of"):
         dated.lookup("https://d.example/", when=None, as_of="newest")  # type: ignore[arg-type]
 
@@ -546,7 +546,7 @@ def record(uri: str, http: bytes, *, kind: str = "response", extra: str = "") ->
     return gzip.compress(head.encode() + http + b"\r\n\r\n", mtime=0)
 
 
-def raw_warc(tmp_path: Path, *records: bytes) -> RobotsSnapshots:
+def raw_warc(tmp_path: Path, *records: bytes) -> SiteSnapshots:
     path = tmp_path / "raw.warc.gz"
     path.write_bytes(b"".join(records))
     return load_snapshots([path])

@@ -10,14 +10,14 @@ import sys
 from reciprocity.cli import EXIT_OK, EXIT_PARTIAL
 from reciprocity.cli._fetch_options import add_fetch_arguments, cache_path, fetcher_options
 from reciprocity.corpus.audit import run_audit
-from reciprocity.corpus.decide import RobotsSource
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import ColumnNames, read_documents
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.corpus.summary import render_summary, summarise
 from reciprocity.corpus.writers import write_kept
 from reciprocity.errors import UsageError
-from reciprocity.sources.online import OnlineRobots, fetch_live
+from reciprocity.sources.online import LiveSites, fetch_live
+from reciprocity.sources.site import SiteSays
 from reciprocity.sources.snapshots import load_snapshots
 
 HELP = "Audit a corpus (WARC, JSONL, Parquet, HF dataset): keep or drop each document, with why."
@@ -44,6 +44,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="SNAPSHOT",
         help="robots.txt snapshots: WARC files of robots.txt responses, or folders of host files",
+    )
+    parser.add_argument(
+        "--site-files",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="snapshots of tdmrep.json, ai.txt and RSL documents: WARC files of their responses,"
+        " or folders laid out like the sites (HOST/.well-known/tdmrep.json, HOST/ai.txt …)",
     )
     parser.add_argument(
         "--robots-as-of", default="crawl", help="crawl (default), latest, strictest"
@@ -80,7 +88,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--online",
         action="store_true",
-        help="fetch the robots.txt of hosts the snapshots miss (through the cache)",
+        help="fetch the site files (robots.txt, tdmrep.json, ai.txt, RSL) no snapshot nor input"
+        " record holds, through the cache",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     add_fetch_arguments(parser)
@@ -115,16 +124,18 @@ def run(args: argparse.Namespace) -> int:
     if args.html_column:
         columns_kwargs["html"] = (args.html_column,)
     columns = ColumnNames(**columns_kwargs)  # type: ignore[arg-type]
-    snapshot_source = load_snapshots(snapshots) if snapshots else None
-    robots: RobotsSource | None = snapshot_source
+    site_files = list(args.site_files)
+    loaded = load_snapshots(snapshots, site_files=site_files) if snapshots or site_files else None
+    live = None
     if args.online:
         path = cache_path(args)
         options = fetcher_options(args)
         # A partial of a module-level function pickles, so worker processes can fetch too.
-        fetch = functools.partial(fetch_live, cache=path, **options)
+        fetch = functools.partial(fetch_live, cache=path, agent=policy.crawler, **options)
         describe = {"cache": str(path) if path is not None else None, "user_agent": "default"}
         describe.update(options)
-        robots = OnlineRobots(snapshot_source, fetch, describe=describe)
+        live = LiveSites(fetch, describe=describe)
+    source = SiteSays(loaded, live=live)
     if not args.quiet and not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")
 
@@ -137,11 +148,12 @@ def run(args: argparse.Namespace) -> int:
         inputs,
         args.out,
         policy=policy,
-        robots=robots,
+        robots=source,
         reader=reader,
         limit=args.limit,
         progress=None if not args.quiet else False,
         snapshots=snapshots,
+        site_files=site_files,
         workers=args.workers,
     )
     kept_line = ""

@@ -9,12 +9,20 @@ the end in row groups of :data:`ROW_GROUP` rows, and the parts are then removed;
 records inputs with checksums, the policy, versions, times and counts. The same command on a
 complete run does nothing. Memory holds one batch (and, while assembling, one row group) at a
 time, whatever the corpus size.
+
+Site files among the inputs' own records (a crawl's ``/ai.txt`` …) are noticed while the inputs
+are read, and kept beside each part (``RUN/parts/<input>-<batch>.sites.json``). When there are
+none, that is all. When there are, the parts whose documents they may change (those of the
+hosts they belong to; every part, for an RSL document) are decided again, with those files, in a
+second reading; each part records which input files it was decided with, so a resumed run redoes
+only what is left.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -26,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -38,11 +46,22 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from reciprocity._version import __version__
-from reciprocity.corpus.decide import RobotsSource, decide
+from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.schema import SCHEMA, SCHEMA_VERSION, USE_COLUMNS
 from reciprocity.errors import InputError, UsageError
+from reciprocity.sources.inputs import (
+    InputFile,
+    digest,
+    input_snapshots,
+    read_input_files,
+    site_file_record,
+    write_input_files,
+)
+from reciprocity.sources.site import SiteSays
+from reciprocity.sources.site_files import KINDS, rsl_links
+from reciprocity.sources.snapshots import SiteSnapshots, origin_of
 
 __all__ = ["BATCH", "ROW_GROUP", "SCHEMA", "AuditResult", "run_audit"]
 
@@ -63,6 +82,11 @@ PREPARE_DOCUMENTS = 500
 PREPARE_BYTES = 64 << 20
 """At most this many documents, or bytes of their bodies, are held while a source that fetches
 (``--online``) gets their hosts concurrently."""
+
+_META = b"reciprocity.site_files"
+"""Key of a part's Parquet metadata: which source served which kind of site file to its
+documents (counts), and the input site files it was decided with (their digest)."""
+_SITE_FILES = ".sites.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +174,7 @@ class _Checksums(threading.Thread):
 def _identity_of(previous: dict[str, Any], identity: dict[str, Any]) -> dict[str, Any]:
     """What a previous manifest says of the keys of ``identity`` (its checksums left out)."""
     found = {key: previous.get(key) for key in identity}
-    for key in ("inputs", "snapshots"):
+    for key in ("inputs", "snapshots", "site_files"):
         entries = found[key]
         if isinstance(entries, list):
             found[key] = [
@@ -179,10 +203,20 @@ def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     os.replace(tmp, path)
 
 
-def _write_part(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_part(path: Path, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
+    if meta is not None:
+        kept = table.schema.metadata or {}
+        table = table.replace_schema_metadata({**kept, _META: json.dumps(meta)})
     # Parts are read once, by _assemble: fast compression, no dictionary pages to build twice.
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="lz4"))
+
+
+def _part_meta(path: Path) -> dict[str, Any]:
+    found = pq.read_metadata(path).metadata or {}
+    raw = found.get(_META)
+    meta: dict[str, Any] = json.loads(raw) if raw else {}
+    return meta
 
 
 def _complete_parts(parts: Path, index: int) -> list[tuple[Path, int]]:
@@ -205,22 +239,39 @@ class _Job:
 
     parts: Path
     policy: AuditPolicy
-    robots: RobotsSource | None
+    robots: SiteSource | None
     reader: Reader
     batch: int
+    inputs: str = ""
+    """The digest of the input site files ``robots`` holds ("" on the first reading)."""
+
+    def meta(self) -> dict[str, Any]:
+        """What a part records: the sources that served its documents, and ``inputs``."""
+        take = getattr(self.robots, "take_counts", None)
+        return {"served": take() if take is not None else {}, "inputs": self.inputs}
+
+    def documents(self, path: Path, start: int, limit: int | None) -> Iterator[Document]:
+        documents = self.reader(path, start=start, limit=limit)
+        prepare = getattr(self.robots, "prepare", None)
+        if prepare is not None:
+            window = min(self.batch, PREPARE_DOCUMENTS)
+            documents = _prepared(documents, prepare, window, self.policy.crawler)
+        return documents
 
 
 def _prepared(
-    documents: Iterator[Document], prepare: Callable[[Sequence[str]], object], window: int
+    documents: Iterator[Document], prepare: Callable[..., object], window: int, agent: str
 ) -> Iterator[Document]:
-    """``documents`` unchanged, in order, each window announced to ``prepare`` first.
+    """``documents`` unchanged, in order, each window announced to ``prepare`` first (their
+    URLs and the RSL licences their ``Link`` headers name, for crawler ``agent``).
 
     A window ends at ``window`` documents or :data:`PREPARE_BYTES` of bodies, whichever comes
     first, so memory stays bounded however large the documents are.
     """
 
     def announced(held: list[Document]) -> list[Document]:
-        prepare([d.url for d in held if d.url and d.error is None])
+        asks = [(d.url, rsl_links(d.headers, d.url)) for d in held if d.url and d.error is None]
+        prepare(asks, agent=agent)
         return held
 
     held: list[Document] = []
@@ -239,7 +290,7 @@ def _audit_input(
     job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
 ) -> tuple[int, int]:
     """Decide the documents of one input into its parts; (parts reused, documents covered)."""
-    parts, policy, robots, reader, batch = job.parts, job.policy, job.robots, job.reader, job.batch
+    parts, policy, robots, batch = job.parts, job.policy, job.robots, job.batch
     done = _complete_parts(parts, index)
     already = sum(rows for _, rows in done)
     if bar is not None:
@@ -250,28 +301,142 @@ def _audit_input(
         budget = max(0, budget - already)
     batch_number = len(done)
     rows: list[dict[str, Any]] = []
+    found: list[InputFile] = []
     decided = already
     clock = time.monotonic()
-    prepare = getattr(robots, "prepare", None)
-    documents = reader(path, start=already, limit=budget)
-    if prepare is not None:
-        documents = _prepared(documents, prepare, min(batch, PREPARE_DOCUMENTS))
-    for document in documents:
+    job.meta()  # counts left over from another input of this process are not this one's
+
+    def write() -> None:
+        name = f"{index:05d}-{batch_number:06d}"
+        if found:
+            # Before the part: a part that exists has the site files of its records beside it.
+            write_input_files(parts / f"{name}{_SITE_FILES}", found)
+        _write_part(parts / f"{name}.parquet", rows, job.meta())
+
+    for document in job.documents(path, already, budget):
         rows.append(decide(document, robots, policy))
+        site_file = site_file_record(document)
+        if site_file is not None:
+            found.append(site_file)
         decided += 1
         if bar is not None:
             bar.update(1)
         if len(rows) == batch:
-            _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+            write()
             batch_number += 1
-            rows = []
+            rows, found = [], []
             if bar is None and time.monotonic() - clock > 10:
                 clock = time.monotonic()
                 log.info("%s: %d documents decided", path, decided)
     if rows or batch_number == len(done) == 0:
         # Also an empty part for an empty input, which marks it as read.
-        _write_part(parts / f"{index:05d}-{batch_number:06d}.parquet", rows)
+        write()
     return len(done), decided
+
+
+def _origins(part: Path) -> set[str | None]:
+    urls = pq.read_table(part, columns=["url"]).column("url").to_pylist()
+    return {origin_of(url) for url in dict.fromkeys(urls) if url}
+
+
+def _recheck_input(job: _Job, index: int, path: Path, hosts: frozenset[str] | None) -> int:
+    """Decide again, with the input site files ``job.robots`` holds, the parts of input
+    ``index`` whose documents they may change: those holding documents of ``hosts`` (origins;
+    ``None``: every part). Returns the number of parts redone."""
+    done = _complete_parts(job.parts, index)
+    todo = {
+        number
+        for number, (part, _) in enumerate(done)
+        if _part_meta(part).get("inputs") != job.inputs
+        and (hosts is None or not hosts.isdisjoint(_origins(part)))
+    }
+    if not todo:
+        return 0
+    first, last = min(todo), max(todo)
+    start = sum(rows for _, rows in done[:first])
+    count = sum(rows for _, rows in done[first : last + 1])
+    documents = job.documents(path, start, count)
+    for number in range(first, last + 1):
+        part, expected = done[number]
+        job.meta()  # counts of the documents before this part are not its own
+        if number not in todo:
+            read = sum(1 for _ in itertools.islice(documents, expected))
+            rows: list[dict[str, Any]] = []
+        else:
+            rows = [
+                decide(d, job.robots, job.policy) for d in itertools.islice(documents, expected)
+            ]
+            read = len(rows)
+        if read != expected:
+            raise InputError(
+                f"{read} documents where its first reading found {expected}", path=path
+            )
+        if number in todo:
+            _write_part(part, rows, job.meta())
+    return len(todo)
+
+
+def _input_files(parts: Path) -> list[InputFile]:
+    """The site files found among the records of complete parts."""
+    kept = sorted(parts.glob(f"*{_SITE_FILES}"))
+    return read_input_files(
+        p for p in kept if p.with_name(p.name[: -len(_SITE_FILES)] + ".parquet").exists()
+    )
+
+
+def _with_inputs(robots: SiteSource | None, files: list[InputFile]) -> SiteSource | None:
+    """``robots`` with the input site files as the source after its snapshots; ``None`` for a
+    source of the caller's own, which cannot take them."""
+    inputs = input_snapshots(files)
+    if isinstance(robots, SiteSays):
+        return robots.with_inputs(inputs)
+    if robots is None or isinstance(robots, SiteSnapshots):
+        return SiteSays(robots, inputs=inputs)
+    return None
+
+
+def _second_reading(
+    job: _Job, paths: Sequence[Path], found: list[InputFile], pool: ProcessPoolExecutor | None
+) -> tuple[SiteSource | None, int]:
+    """Decide again the parts whose documents the site files found in the inputs may change;
+    (the source that holds them, the number of parts redone)."""
+    source = _with_inputs(job.robots, found)
+    if source is None:
+        log.warning("site files in the inputs not used: the site source cannot take them")
+        return job.robots, 0
+    rsl = any(f.kind == "rsl" for f in found)
+    # An RSL document can be named by any host's robots.txt or page: every part is read again.
+    hosts = None if rsl else frozenset(o for o in (f.origin for f in found) if o is not None)
+    again = replace(job, robots=source, inputs=digest(found))
+    log.info("%d site files in the inputs: deciding their hosts' documents again", len(found))
+    if pool is not None:
+        tasks = [
+            pool.submit(_recheck_input, again, index, path, hosts)
+            for index, path in enumerate(paths)
+        ]
+        return source, sum(task.result() for task in tasks)
+    return source, sum(
+        _recheck_input(again, index, path, hosts) for index, path in enumerate(paths)
+    )
+
+
+def _site_sources(parts: Sequence[Path], found: list[InputFile], redone: int) -> dict[str, Any]:
+    """``run.json``'s ``site_sources``: the documents each source served each kind of site file
+    to (summed over the parts, whichever process decided them), and what the inputs held."""
+    served: dict[str, Counter[str]] = {}
+    for part in parts:
+        for kind, by_source in _part_meta(part).get("served", {}).items():
+            served.setdefault(kind, Counter()).update(by_source)
+    by_kind: Counter[str] = Counter(f.kind for f in found)
+    return {
+        "served": {k: dict(sorted(served[k].items())) for k in KINDS if k in served},
+        "input_records": {
+            "records": len(found),
+            "kinds": {k: by_kind[k] for k in KINDS if k in by_kind},
+            "hosts": len({f.origin for f in found}),
+            "parts_decided_again": redone,
+        },
+    }
 
 
 def run_audit(
@@ -279,20 +444,23 @@ def run_audit(
     out: str | Path,
     *,
     policy: AuditPolicy,
-    robots: RobotsSource | None,
+    robots: SiteSource | None,
     reader: Reader,
     limit: int | None = None,
     progress: bool | None = None,
     snapshots: Sequence[str | Path] = (),
+    site_files: Sequence[str | Path] = (),
     batch: int = BATCH,
     workers: int = 1,
 ) -> AuditResult:
     """Decide every document of ``inputs`` under ``policy``; write ``out``; resume if started.
 
-    ``reader(path, start=N, limit=M)`` yields the documents of one input from its N-th.
-    With ``workers`` > 1 the inputs are decided in that many processes, one input file per
-    task (``reader`` and ``robots`` must then pickle: a module-level function or a
-    ``functools.partial`` of one); a ``limit`` keeps the run in one process.
+    ``robots`` says what each document's site says (robots.txt and the files beside it);
+    ``snapshots`` and ``site_files`` are the paths it was loaded from, recorded (with
+    checksums) in ``run.json``. ``reader(path, start=N, limit=M)`` yields the documents of one
+    input from its N-th. With ``workers`` > 1 the inputs are decided in that many processes,
+    one input file per task (``reader`` and ``robots`` must then pickle: a module-level
+    function or a ``functools.partial`` of one); a ``limit`` keeps the run in one process.
     """
     paths = [Path(p) for p in inputs]
     for path in paths:
@@ -302,14 +470,16 @@ def run_audit(
     parts = run_dir / "parts"
     manifest_path = run_dir / "run.json"
     snapshot_paths = [Path(s) for s in snapshots]
+    site_file_paths = [Path(s) for s in site_files]
     # What a resumed run must share with the one it continues: rows decided from other robots
-    # snapshots, or fetched live instead of not, would not belong in one table.
+    # snapshots or site files, or fetched live instead of not, would not belong in one table.
     identity = {
         "inputs": _identify(paths),
         "policy": policy.to_dict(),
         "limit": limit,
         "batch": batch,
         "snapshots": _identify(snapshot_paths),
+        "site_files": _identify(site_file_paths),
         "online": getattr(robots, "online", False),
     }
     if manifest_path.exists():
@@ -321,7 +491,7 @@ def run_audit(
         if previous.get("status") == "complete" and (run_dir / "decisions.parquet").is_file():
             return _result(run_dir, previous)  # the same run, done: nothing to redo
     parts.mkdir(parents=True, exist_ok=True)
-    sums = _Checksums([*paths, *snapshot_paths])
+    sums = _Checksums([*paths, *snapshot_paths, *site_file_paths])
     started = datetime.now(timezone.utc)
     manifest: dict[str, Any] = {
         "format": 2,
@@ -340,9 +510,11 @@ def run_audit(
     resumed = 0
     job = _Job(parts, policy, robots, reader, batch)
     parallel = workers > 1 and limit is None and len(paths) > 1
-    if parallel:
-        # One input file per task: parts are per input, so workers never share a file.
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+    # One pool for both readings: forking once the checksum thread runs could deadlock a child.
+    pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
+    try:
+        if pool is not None:
+            # One input file per task: parts are per input, so workers never share a file.
             tasks = [
                 pool.submit(_audit_input, job, index, path, None)
                 for index, path in enumerate(paths)
@@ -355,27 +527,37 @@ def run_audit(
                 resumed += reused
                 if bar is not None:
                     bar.update(decided)
-    else:
-        sums.start()
-        total = 0
-        for index, path in enumerate(paths):
-            if limit is not None and total >= limit:
-                break
-            budget = None if limit is None else limit - total
-            reused, decided = _audit_input(job, index, path, budget, bar)
-            resumed += reused
-            total += decided
-    if bar is not None:
-        bar.close()
+        else:
+            sums.start()
+            total = 0
+            for index, path in enumerate(paths):
+                if limit is not None and total >= limit:
+                    break
+                budget = None if limit is None else limit - total
+                reused, decided = _audit_input(job, index, path, budget, bar)
+                resumed += reused
+                total += decided
+        if bar is not None:
+            bar.close()
+        found = _input_files(parts)
+        source, redone = robots, 0
+        if found:
+            source, redone = _second_reading(job, paths, found, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
-    counts = _assemble(sorted(parts.glob("*.parquet")), run_dir / "decisions.parquet")
+    files = sorted(parts.glob("*.parquet"))
+    counts = _assemble(files, run_dir / "decisions.parquet")
     states = {column: counts.pop(column) for column in USE_COLUMNS}
     finished = datetime.now(timezone.utc)
-    describe = getattr(robots, "summary", None)
+    sources = _site_sources(files, found, redone)
+    describe = getattr(source, "summary", None)
     if describe is not None:
         # With workers, each process fetched on its own: the parent's counts are not the run's.
-        manifest["robots_source"] = {**describe(), "counted_in_this_process_only": parallel}
-    entries = [*manifest["inputs"], *manifest["snapshots"]]
+        sources.update(describe(), counted_in_this_process_only=parallel)
+    manifest["site_sources"] = sources
+    entries = [*manifest["inputs"], *manifest["snapshots"], *manifest["site_files"]]
     if limit is not None and sums.is_alive():
         # A trial on the first documents does not wait for the checksums of a whole crawl.
         for entry in entries:
@@ -402,9 +584,13 @@ def run_audit(
     _write_atomic(
         manifest_path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     )
+    _remove_parts(parts)
+    return _result(run_dir, manifest)
+
+
+def _remove_parts(parts: Path) -> None:
     # The rows are all in decisions.parquet now: the parts would only hold the disk twice.
     shutil.rmtree(parts, ignore_errors=True)
-    return _result(run_dir, manifest)
 
 
 def _result(run_dir: Path, manifest: dict[str, Any]) -> AuditResult:

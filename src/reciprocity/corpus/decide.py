@@ -2,53 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, TypeVar
 
 from reciprocity.corpus.document import Document
-from reciprocity.corpus.policy import AsOf, AuditPolicy, State
+from reciprocity.corpus.policy import AuditPolicy, State
 from reciprocity.corpus.schema import COLUMNS as SCHEMA_COLUMNS
 from reciprocity.corpus.schema import USE_COLUMNS
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import COLUMN, Decision, Evidence, resolve
+from reciprocity.signals.aitxt import AiTxt
 from reciprocity.signals.html import HtmlSignals, charset, is_html_type, scan_html
-from reciprocity.signals.robots import RobotsTxt
+from reciprocity.signals.rsl import RslDocument
 from reciprocity.signals.statement import Carrier
+from reciprocity.signals.tdmrep import TdmRepFile
+from reciprocity.sources.site import SiteSource
+from reciprocity.sources.site_files import FileKind, SiteFile, rsl_links
+from reciprocity.sources.snapshots import Choice, Snapshot
 from reciprocity.urls import host_of, registrable_domain
 from reciprocity.uses import Stance, Use
 
-__all__ = ["COLUMNS", "RobotsSource", "decide", "evidence_records"]
+__all__ = ["COLUMNS", "SiteSource", "decide", "evidence_records"]
 
 COLUMNS: Final = SCHEMA_COLUMNS
 """The columns of ``decisions.parquet``, in order (``corpus/schema.py``, ``docs/decisions.md``)."""
-
-
-class Snapshot(Protocol):
-    @property
-    def robots(self) -> RobotsTxt: ...
-    @property
-    def fetched(self) -> datetime | None: ...
-    @property
-    def incomplete(self) -> bool: ...
-
-
-class Choice(Protocol):
-    @property
-    def snapshots(self) -> Sequence[Snapshot]: ...
-
-
-class RobotsSource(Protocol):
-    """Where the robots.txt of a document's host comes from: snapshots, the live fetcher, or
-    snapshots first and the fetcher for the hosts they miss.
-
-    A source may also have ``prepare(urls)``: the audit calls it with the URLs of the next
-    documents before asking about any of them, so that a fetcher can get their hosts at once
-    (concurrently) instead of one lookup at a time.
-    """
-
-    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf) -> Choice | None: ...
 
 
 def _is_html(document: Document) -> bool:
@@ -58,30 +36,82 @@ def _is_html(document: Document) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when is not None else None
+_MEDIA_TYPES: Final = ("image/", "video/", "audio/", "application/pdf")
+# Containers recognised from their first bytes when the record names no type.
+_MEDIA_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"II*\x00", b"MM\x00*")
+
+
+def _media(document: Document) -> str | bytes | None:
+    """What ``evaluate`` gets as ``media``: the payload of an image (video, audio, PDF) record,
+    whose embedded IPTC / C2PA statements are then read, else the record's media type."""
+    body = document.body
+    if body:
+        kind = (document.content_type or "").lstrip()[:16].lower()
+        if kind.startswith(_MEDIA_TYPES) if kind else body.startswith(_MEDIA_MAGIC):
+            return body
+        if not kind and body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+            return body
+    return document.content_type
+
+
+P = TypeVar("P", TdmRepFile, AiTxt, RslDocument)
+
+# One evaluation per dated copy: the robots.txt snapshot and the site files of one date.
+_View = tuple[Snapshot | None, Mapping[FileKind, SiteFile]]
+
+
+def _views(snapshots: Sequence[Snapshot], files: Sequence[SiteFile]) -> list[_View]:
+    """Copies grouped by date: the first view holds the crawl-time (or only) copy of each kind,
+    the second the latest one under ``strictest``. Absent copies say nothing and are left out."""
+    robots: list[Snapshot | None] = list(snapshots) or [None]
+    views: list[dict[FileKind, SiteFile]] = [{} for _ in robots]
+    seen: dict[FileKind, int] = {}
+    for copy in files:
+        at = seen[copy.kind] = seen.get(copy.kind, -1) + 1
+        if copy.parsed is None:
+            continue
+        while len(views) <= at:
+            views.append({})
+            robots.append(None)
+        views[at][copy.kind] = copy
+    return list(zip(robots, views, strict=True))
+
+
+def _parsed(copy: SiteFile | None, kind: type[P]) -> P | None:
+    return copy.parsed if copy is not None and isinstance(copy.parsed, kind) else None
 
 
 def _evaluate(
-    document: Document,
-    page: HtmlSignals | None,
-    robots: RobotsTxt | None,
-    fetched: datetime | None,
-    policy: AuditPolicy,
+    document: Document, page: HtmlSignals | None, view: _View, policy: AuditPolicy
 ) -> Decision:
     honour = {policy.use: policy.honour} if policy.honour is not None else None
-    stamps = {"document": _iso(document.date), "robots.txt": _iso(fetched)}
+    snapshot, files = view
+    stamps = {"document": document.date.isoformat() if document.date is not None else None}
+    if snapshot is not None:
+        stamps["robots.txt"] = snapshot.stamp
+    for kind, copy in files.items():
+        stamps[kind] = copy.stamp
+    tdmrep, ai_txt, rsl = (files.get(kind) for kind in ("tdmrep.json", "ai.txt", "rsl"))
     return evaluate(
         document.url,
-        robots_txt=robots,
+        robots_txt=snapshot.robots if snapshot is not None else None,
+        tdmrep_json=_parsed(tdmrep, TdmRepFile),
+        ai_txt=_parsed(ai_txt, AiTxt),
+        rsl_xml=_parsed(rsl, RslDocument),
+        rsl_url=rsl.url if rsl is not None else None,
         headers=document.headers,
         html=page,
         user_agent=policy.crawler,
-        media=document.content_type,
+        media=_media(document),
         accept=policy.accept,
         honour=honour,
         fetched={k: v for k, v in stamps.items() if v is not None},
     )
+
+
+_SITE_FILES: Final = frozenset(
+    {Carrier.ROBOTS_TXT, Carrier.TDMREP_JSON, Carrier.AI_TXT, Carrier.RSL_XML}
+)
 
 
 def _decision(
@@ -89,26 +119,30 @@ def _decision(
     page: HtmlSignals | None,
     snapshots: Sequence[Snapshot],
     policy: AuditPolicy,
+    files: Sequence[SiteFile] = (),
 ) -> Decision:
-    if not snapshots:
-        return _evaluate(document, page, None, None, policy)
-    first = _evaluate(document, page, snapshots[0].robots, snapshots[0].fetched, policy)
-    if len(snapshots) == 1:
+    views = _views(snapshots, files)
+    first = _evaluate(document, page, views[0], policy)
+    if len(views) == 1:
         return first
-    # "strictest": the robots.txt of crawl time and the latest one both apply, most-restrictively.
+    # "strictest": the site's files of crawl time and the latest ones all apply, most-restrictively.
     others: list[Evidence] = []
-    # Only their robots.txt evidence is kept, which needs neither the headers nor the HTML:
-    # leaving them out spares scanning the page again.
+    # Only their site files' evidence is kept. It needs neither the headers nor the HTML (leaving
+    # them out spares scanning the page again), except for a tdmrep.json: the page's own
+    # tdm-reservation header or meta overrides the file's rule (TDMRep's processing priority).
     bare = replace(document, headers=(), body=None)
-    for snapshot in snapshots[1:]:
-        extra = _evaluate(bare, None, snapshot.robots, snapshot.fetched, policy)
-        others.extend(e for e in extra.evidence if e.statement.carrier is Carrier.ROBOTS_TXT)
+    for view in views[1:]:
+        tdm = "tdmrep.json" in view[1]
+        extra = _evaluate(document if tdm else bare, page if tdm else None, view, policy)
+        others.extend(e for e in extra.evidence if e.statement.carrier in _SITE_FILES)
     return resolve(document.url, (*first.evidence, *others), accept=policy.accept)
 
 
 # Evidence from a site's own files is shared by its pages (reciprocity.site_evidence): its record
 # is built once. An entry holds its evidence, so no other object can take its id.
-_SITE_CARRIERS: Final = frozenset({Carrier.ROBOTS_TXT, Carrier.AI_TXT, Carrier.RSL_XML})
+_SITE_CARRIERS: Final = frozenset(
+    {Carrier.ROBOTS_TXT, Carrier.TDMREP_JSON, Carrier.AI_TXT, Carrier.RSL_XML}
+)
 _RECORDS: dict[int, tuple[Evidence, dict[str, Any]]] = {}
 _RECORDS_LIMIT: Final = 8192
 
@@ -131,21 +165,42 @@ def evidence_records(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
 
 
 def _snapshot_records(choice: Choice | None) -> list[dict[str, Any]]:
+    """The ``snapshots`` column: each copy of a site file that applied (robots.txt first; an
+    absent file, a 404, included), where it was read and when; the choice's note on the first."""
     if choice is None:
         return []
-    extra = getattr(choice, "note", "")
-    return [
+    records = [
         {
             "kind": "robots.txt",
-            "url": getattr(s, "url", None),
-            "source": getattr(s, "source", None),
-            "offset": getattr(s, "offset", None),
+            "url": s.url,
+            "source": s.source,
+            "offset": s.offset,
             "date": s.fetched,
-            "status": getattr(s, "status", None),
-            "note": "; ".join(n for n in (getattr(s, "note", ""), extra) if n) or None,
+            "status": s.status,
+            "served_by": s.served_by,
+            "note": s.note or None,
         }
         for s in choice.snapshots
     ]
+    records.extend(
+        {
+            "kind": f.kind,
+            "url": f.url,
+            "source": f.source,
+            "offset": None,
+            "date": f.fetched,
+            "status": f.status,
+            "served_by": f.served_by,
+            "note": f.note or None,
+        }
+        for f in choice.files
+    )
+    if records and choice.note:
+        first = records[0]
+        first["note"] = "; ".join(
+            n for n in (first["note"], choice.note) if isinstance(n, str) and n
+        )
+    return records
 
 
 def _licences(evidence: Sequence[Evidence]) -> tuple[list[str], list[str]]:
@@ -173,7 +228,7 @@ def _unreadable(row: dict[str, Any], document: Document) -> dict[str, Any]:
     return row
 
 
-def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy) -> dict[str, Any]:
+def decide(document: Document, robots: SiteSource | None, policy: AuditPolicy) -> dict[str, Any]:
     """The decision row of one document (the columns of :data:`~.schema.SCHEMA`)."""
     host = host_of(document.url) if document.url else ""
     if document.url and host is None:  # e.g. an unclosed IPv6 bracket: the URL itself is unusable
@@ -197,7 +252,13 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
     if document.error is not None or not document.url:
         return _unreadable(row, document)
     choice = (
-        robots.lookup(document.url, when=document.date, as_of=policy.robots_as_of)
+        robots.lookup(
+            document.url,
+            when=document.date,
+            as_of=policy.robots_as_of,
+            agent=policy.crawler,
+            links=rsl_links(document.headers, document.url),
+        )
         if robots is not None
         else None
     )
@@ -207,7 +268,8 @@ def decide(document: Document, robots: RobotsSource | None, policy: AuditPolicy)
     if body is not None and _is_html(document):
         page = scan_html(body, encoding=charset(document.content_type))
         row["title"], row["creator"] = page.credit()
-    decision = _decision(document, page, snapshots, policy)
+    files = choice.files if choice is not None else ()
+    decision = _decision(document, page, snapshots, policy, files)
     evidence = decision.evidence
     index = {id(e): position for position, e in enumerate(evidence)}
     states: dict[Use, State] = {}

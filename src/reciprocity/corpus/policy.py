@@ -7,11 +7,11 @@ from typing import Literal
 
 from reciprocity.errors import UsageError
 from reciprocity.obligations import Duty, parse_duties
+from reciprocity.sources.asof import AS_OF, AsOf
 from reciprocity.uses import Use, parse_use
 
-__all__ = ["AsOf", "AuditPolicy", "State", "duties_option"]
+__all__ = ["AuditPolicy", "State", "duties_option"]
 
-AsOf = Literal["crawl", "latest", "strictest"]
 State = Literal["allow", "deny", "unknown", "unavailable"]
 
 
@@ -26,10 +26,12 @@ class AuditPolicy:
     honour: tuple[str, ...] | None = None
     """robots.txt tokens honoured for ``use`` instead of the catalogue's (None: catalogue)."""
     robots_as_of: AsOf = "crawl"
+    """Which dated copy of a site's files applies (robots.txt and the files beside it)."""
     unknown: Literal["allow", "deny"] = "allow"
     """No statement means no reservation (default), or fail closed."""
     unavailable: Literal["allow", "deny"] = "deny"
-    """No robots.txt snapshot for the host: fail closed (default), or treat as no statement."""
+    """No robots.txt for the host from any source: fail closed (default), or treat as no
+    statement."""
     accept: frozenset[Duty] = field(default_factory=frozenset)
     """Duties the builder commits to meet (e.g. ``credit``, i.e. attribution): they lift
     reservations that ask only for them, and are recorded in the run's obligation ledger."""
@@ -54,7 +56,7 @@ class AuditPolicy:
             chosen = parse_use(use)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if robots_as_of not in ("crawl", "latest", "strictest"):
+        if robots_as_of not in AS_OF:
             raise UsageError(
                 f"--robots-as-of {robots_as_of!r}: expected crawl, latest or strictest"
             )
@@ -74,7 +76,7 @@ class AuditPolicy:
             use=chosen,
             crawler=crawler,
             honour=tokens,
-            robots_as_of=robots_as_of,  # type: ignore[arg-type]
+            robots_as_of=robots_as_of,
             unknown=unknown,  # type: ignore[arg-type]
             unavailable=unavailable,  # type: ignore[arg-type]
             accept=accepted,

@@ -85,6 +85,7 @@ SNAPSHOT: Final = pa.struct(
         ("offset", pa.int64()),
         ("date", _UTC),
         ("status", pa.int32()),
+        ("served_by", _str),
         ("note", _str),
     ]
 )

@@ -3,12 +3,13 @@ page heads, fetched politely over httpx behind an SSRF guard, bounded in size an
 with their history in a SQLite cache. See ``docs/fetcher.md``.
 
 Async: ``async with Fetcher(FetchCache(path)) as f: await f.site("https://example.com")``.
-Sync, for many origins: ``fetch_robots(origins, cache=path)``, ``fetch_sites(origins, ...)``.
+Sync, for many origins: ``fetch_robots(origins, cache=path)``, ``fetch_sites(origins, ...)``,
+``fetch_site_files(origins, rsl_urls, ...)``.
 """
 
 from __future__ import annotations
 
-from reciprocity.fetcher.batch import Progress, fetch_robots, fetch_sites
+from reciprocity.fetcher.batch import Progress, fetch_robots, fetch_site_files, fetch_sites
 from reciprocity.fetcher.cache import SCHEMA_VERSION, FetchCache
 from reciprocity.fetcher.check import Checked, check, check_async
 from reciprocity.fetcher.client import (
@@ -58,6 +59,7 @@ __all__ = [
     "check",
     "check_async",
     "fetch_robots",
+    "fetch_site_files",
     "fetch_sites",
     "origin_of",
 ]

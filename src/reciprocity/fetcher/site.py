@@ -168,11 +168,12 @@ class SiteSignals:
 
     def evaluate_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``reciprocity.evaluate`` (``robots_txt``, ``tdmrep_json``,
-        ``ai_txt``, ``rsl_xml``, ``fetched``)."""
+        ``ai_txt``, ``rsl_xml``, ``rsl_url``, ``fetched``)."""
         return {
             "robots_txt": self.robots,
             "tdmrep_json": self.tdmrep,
             "ai_txt": self.ai_txt,
             "rsl_xml": self.rsl,
+            "rsl_url": self.rsl_url if self.rsl is not None else None,
             "fetched": dict(self.fetched),
         }

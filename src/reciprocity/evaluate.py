@@ -23,7 +23,6 @@ from reciprocity.signals.licenses import licence_statements
 from reciprocity.signals.media import read_media
 from reciprocity.signals.noai import HonouredTokens, parse_robots_meta, parse_x_robots_tag
 from reciprocity.signals.robots import RobotsTxt, path_or_url, path_params_query
-from reciprocity.signals.robots import extract_product_token as extract
 from reciprocity.signals.rsl import RslDocument, parse_rsl
 from reciprocity.signals.statement import Carrier, Statement
 from reciprocity.signals.tdmrep import (
@@ -34,7 +33,12 @@ from reciprocity.signals.tdmrep import (
     parse_tdmrep_meta,
     resolve_tdmrep,
 )
-from reciprocity.site_evidence import DEFAULT_HONOURED, SiteEvidence, default_honoured
+from reciprocity.site_evidence import (
+    DEFAULT_HONOURED,
+    SiteEvidence,
+    default_honoured,
+    honoured_tokens,
+)
 from reciprocity.urls import origin as url_origin
 from reciprocity.uses import USES, Use
 
@@ -203,10 +207,14 @@ def evaluate(
     ``robots_txt`` is the site's robots.txt (bytes, text, or an already parsed
     :class:`RobotsTxt`, e.g. from :meth:`RobotsTxt.from_fetch` for a 404 or 503); ``headers`` the
     document's response headers (a mapping, or (name, value) pairs when fields repeat);
-    ``user_agent`` the crawler that collected the document; ``accept`` the duties the caller
-    commits to meet (names or :class:`~reciprocity.obligations.Duty` values, e.g. ``{"credit"}``;
-    an unknown name raises ``ValueError``), which lift reservations that ask only for them;
-    ``honour`` overrides, per use, the robots.txt tokens honoured for it; ``fetched`` gives, per
+    ``user_agent`` the crawler that collected the document (a product token; a whole User-Agent
+    value is read as the token it carries, with a diagnostic on the robots.txt evidence);
+    ``accept`` the duties the caller commits to meet (names or
+    :class:`~reciprocity.obligations.Duty` values, e.g. ``{"credit"}``; an unknown name raises
+    ``ValueError``), which lift reservations that ask only for them; ``honour`` overrides, per
+    use, the robots.txt tokens honoured for it (read as product tokens too; ``ValueError`` for
+    one that carries none, see :func:`~reciprocity.site_evidence.honoured_tokens`); ``fetched``
+    gives, per
     carrier (``"robots.txt"``, ``"tdmrep.json"``, ``"ai.txt"``, ``"rsl"``, ``"document"``), when
     it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
     site's ``/.well-known/tdmrep.json``, ``/ai.txt`` and RSL licence document (bytes, text or
@@ -229,9 +237,7 @@ def evaluate(
     if honour:
         honoured = dict(DEFAULT_HONOURED)
         for use, tokens in honour.items():
-            honoured[Use(use)] = (
-                tokens if isinstance(tokens, Mapping) else {extract(t).lower(): t for t in tokens}
-            )
+            honoured[Use(use)] = tokens if isinstance(tokens, Mapping) else honoured_tokens(tokens)
         honour_key = tuple((use, tuple(honoured[use].items())) for use in USES)
 
     # Site files that come parsed are the caller's cache: their evidence is worth remembering.

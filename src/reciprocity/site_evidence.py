@@ -11,23 +11,29 @@ robots.txt speaks per crawler, not per use (DESIGN.md §3.3–3.4):
   content should not have been collected;
 * for each use, the tokens honoured for it (default: every catalogued AI crawler whose purpose
   includes the use) are checked too, and a disallow for any of them denies that use.
+
+A crawler given as a whole user agent (``CCBot/2.0 (…)``) is asked about as its product token,
+and the evidence says so (a diagnostic); the evidence cites the group that decided: ``User-agent:
+CCBot`` when a group names the crawler, ``User-agent: * (applies to CCBot)`` when the ``*`` group
+applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Final
 
 from reciprocity.resolve import Evidence
 from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.agents import AGENTS
 from reciprocity.signals.aitxt import AiTxt
-from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_or_url
+from reciprocity.signals.diagnostics import Diagnostic
+from reciprocity.signals.robots import RobotsMatch, RobotsTxt, path_or_url, query_token
 from reciprocity.signals.rsl import RslDocument, license_urls_from_robots
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
-__all__ = ["DEFAULT_HONOURED", "SiteEvidence", "default_honoured"]
+__all__ = ["DEFAULT_HONOURED", "SiteEvidence", "default_honoured", "honoured_tokens"]
 
 
 def _catalogue_tokens() -> dict[Use, dict[str, str]]:
@@ -51,18 +57,60 @@ def default_honoured(use: Use) -> Mapping[str, str]:
     return DEFAULT_HONOURED[use]
 
 
-def _robots_statement(match: RobotsMatch, agent: str, uses: tuple[Use, ...], why: str) -> Statement:
+_CATALOGUE_NAMES: Final = frozenset(entry.token for entry in AGENTS.values())
+
+
+def _shown(name: str) -> tuple[str, tuple[Diagnostic, ...]]:
+    """How an honoured crawler is named in evidence: a catalogue name as the catalogue writes
+    it (``Kangaroo Bot``); any other name, a caller's, as its product token, saying so."""
+    if name in _CATALOGUE_NAMES:
+        return name, ()
+    read = query_token(name)
+    return read.token or name, () if read.diagnostic is None else (read.diagnostic,)
+
+
+def honoured_tokens(names: Iterable[str]) -> dict[str, str]:
+    """``{token as robots.txt matching reads it: name as given}`` for a caller's honoured
+    crawlers, each read as its product token (``GPTBot/1.1`` -> ``gptbot``).
+
+    Raises ``ValueError`` for a name that carries no product token: a crawler to honour that
+    cannot be told apart from any other is a mistake in the caller's configuration.
+    """
+    found = {}
+    for name in names:
+        token = query_token(name).token
+        if token is None:
+            raise ValueError(f"honoured crawler {name!r} names no robots.txt product token")
+        found[token.lower()] = name
+    return found
+
+
+def _robots_statement(
+    match: RobotsMatch,
+    agent: str,
+    uses: tuple[Use, ...],
+    why: str,
+    diagnostics: tuple[Diagnostic, ...] = (),
+) -> Statement:
     rule = match.rule
     raw = str(rule).split(": ", 1)[1] if rule is not None else match.reason
     stance = Stance.UNKNOWN if match.allowed else Stance.DENY
+    # Cite the group that decided: the '*' group is not a group for `agent`.
+    if match.scope == "global":
+        cited = f"* (applies to {agent})"
+    elif match.agent is None and match.group is not None:
+        cited = ", ".join(match.group.agents)  # no product token: the group that disallowed
+    else:
+        cited = agent
     return Statement(
         Mechanism.ROBOTS,
         Carrier.ROBOTS_TXT,
         tuple((use, stance) for use in uses) if not match.allowed else (),
         raw,
         line=match.line,
-        rule=f"User-agent: {agent}",
+        rule=f"User-agent: {cited}",
         note=why,
+        diagnostics=(*diagnostics, *(d for d in match.diagnostics if d not in diagnostics)),
     )
 
 
@@ -74,11 +122,12 @@ def _robots_statements(
     usage_rules: tuple[aipref.UsageRule, ...],
 ) -> list[Statement]:
     crawl = robots.match(url, user_agent)
+    crawler = crawl.agent or user_agent
     if not crawl.allowed:
-        why = f"{user_agent} may not fetch this URL, so it should not have been collected"
-        return [_robots_statement(crawl, user_agent, USES, why)]
-    why = f"{user_agent} may fetch this URL ({crawl.reason})"
-    found = [_robots_statement(crawl, user_agent, (), why)]
+        why = f"{crawler} may not fetch this URL, so it should not have been collected"
+        return [_robots_statement(crawl, crawler, USES, why)]
+    why = f"{crawler} may fetch this URL ({crawl.reason})"
+    found = [_robots_statement(crawl, crawler, (), why)]
     named = robots.named_tokens()
     for use in USES:
         tokens = honour[use]
@@ -91,9 +140,9 @@ def _robots_statements(
             if robots.allowed(url, token):
                 continue
             match = robots.match(url, token)  # disallowed: now with its deciding rule
-            why = f"{name} is honoured for {use.value} and may not fetch this URL"
-            agent = name if match.scope == "specific" else f"* (applies to {name})"
-            found.append(_robots_statement(match, agent, (use,), why))
+            shown, read = _shown(name)
+            why = f"{shown} is honoured for {use.value} and may not fetch this URL"
+            found.append(_robots_statement(match, shown, (use,), why, read))
             break
     # attach-05 §3.1: usage preferences apply only to what may be crawled.
     found.extend(aipref.rule_statements(usage_rules))

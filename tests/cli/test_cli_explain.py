@@ -83,3 +83,22 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 def test_header_block() -> None:
     block = b"HTTP/2 200\r\nA: 1\r\n  continued\r\nB:2\r\n\r\nnot a header\r\n"
     assert parse_header_block(block) == [("A", "1 continued"), ("B", "2")]
+
+
+def test_a_full_user_agent_is_read_as_its_token(capsys: pytest.CaptureFixture[str]) -> None:
+    ua = "CCBot/2.0 (https://commoncrawl.org/faq/)"
+    argv = [
+        "explain",
+        "https://news.example/story",
+        "--robots",
+        str(SITE / "robots.txt"),
+        "--agent",
+        ua,
+    ]
+    assert main(argv) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "  collected by: CCBot\n" in captured.out
+    assert "Disallow: / [User-agent: CCBot]" in captured.out
+    assert (
+        captured.err == f"reciprocity: warning: --agent {ua!r} read as its product token 'CCBot'\n"
+    )

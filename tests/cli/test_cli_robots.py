@@ -59,3 +59,17 @@ def test_diagnostics_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert captured.out.startswith("disallowed")
     assert "key-typo" in captured.err
     assert "bom" in captured.err
+
+
+def test_a_full_user_agent_is_read_as_its_token(capsys: pytest.CaptureFixture[str]) -> None:
+    ua = "CCBot/2.0 (https://commoncrawl.org/faq/)"
+    assert main(["robots", EXAMPLE, "https://news.example/", "--agent", ua]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "disallowed  CCBot  https://news.example/  line 12: Disallow: / [group for CCBot]\n"
+    )
+    assert captured.err == (
+        f"reciprocity: warning: --agent {ua!r} read as its product token 'CCBot'\n"
+    )
+    assert main(["robots", EXAMPLE, "/", "--agent", "Mozilla/5.0 (X11) Chrome/1"]) == EXIT_USAGE
+    assert "names no robots.txt product token" in capsys.readouterr().err

@@ -129,3 +129,35 @@ def test_write_kept_from_the_command_line(tmp_path: Path) -> None:
         document.url for file in (run / "kept").iterdir() for document in read_documents(file)
     }
     assert written == kept_urls
+
+
+def test_a_full_user_agent_as_crawler_is_read_as_its_token(
+    sample_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 13: `--crawler "CCBot/2.0 (...)"` must decide as `--crawler CCBot`, not as a crawler
+    # no group names; the reduction is said once on stderr and recorded in the run's policy.
+    run = tmp_path / "ua"
+    ua = "CCBot/2.0 (https://commoncrawl.org/faq/)"
+    argv = ["audit", "--sample", "--out", str(run), "--quiet", "--crawler", ua]
+    assert main([*argv, "--honour", "GPTBot/1.1,CCBot"]) == EXIT_OK
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"reciprocity: warning: --crawler {ua!r} read as its product token 'CCBot'",
+        "reciprocity: warning: --honour 'GPTBot/1.1' read as its product token 'GPTBot'",
+    ]
+    policy = json.loads((run / "run.json").read_text())["policy"]
+    assert (policy["crawler"], policy["honour"]) == ("CCBot", ["GPTBot", "CCBot"])
+    run = tmp_path / "ua-only"
+    assert main(["audit", "--sample", "--out", str(run), "--quiet", "--crawler", ua]) == EXIT_OK
+    assert pq.read_table(run / "decisions.parquet").equals(
+        pq.read_table(sample_run / "decisions.parquet")
+    )
+
+
+def test_a_crawler_without_a_product_token_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"
+    argv = ["audit", "--sample", "--out", str(tmp_path / "r"), "--quiet", "--crawler", browser]
+    assert main(argv) == EXIT_USAGE
+    assert "names no robots.txt product token" in capsys.readouterr().err

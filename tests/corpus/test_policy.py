@@ -36,4 +36,4 @@ def test_the_default_accepts_and_refuses_nothing() -> None:
 )
 def test_bad_duties_are_usage_errors(options: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        AuditPolicy.from_options(**options)
+        AuditPolicy.from_options(accept=options.get("accept", ""), refuse=options.get("refuse", ""))

@@ -209,3 +209,47 @@ def test_media_bytes_are_read_and_make_noimageai_bind() -> None:
         "https://x.example/cat.jpg", media=plain, headers={"X-Robots-Tag": "noimageai"}
     )
     assert scoped.for_use("ai-use") == "deny"  # the bytes are an image, so noimageai binds
+
+
+# -- issue 13 ------------------------------------------------------------------------------------
+
+CCBOT_UA = "CCBot/2.0 (https://commoncrawl.org/faq/)"
+
+
+def test_a_full_user_agent_is_read_as_its_product_token() -> None:
+    robots = b"User-agent: CCBot\nDisallow: /\n"
+    decision = evaluate(URL, robots_txt=robots, user_agent=CCBOT_UA)
+    assert {decision.for_use(use) for use in Use} == {"deny"}
+    (evidence,) = decision.evidence
+    assert evidence.statement.rule == "User-agent: CCBot"
+    assert evidence.statement.note.startswith("CCBot may not fetch this URL")
+    assert [d.code for d in evidence.statement.diagnostics] == ["agent-reduced"]
+    # The same, when the robots.txt comes parsed (remembered site evidence).
+    parsed = evaluate(URL, robots_txt=RobotsTxt.parse(robots), user_agent=CCBOT_UA)
+    assert parsed.evidence == decision.evidence
+
+
+def test_honoured_user_agents_are_read_as_their_product_tokens() -> None:
+    ua = "Mozilla/5.0 (compatible; ExampleBot/0.1; https://www.example.com/bot.html)"
+    robots = b"User-agent: ExampleBot\nDisallow: /\n"
+    decision = evaluate(URL, robots_txt=robots, user_agent="Googlebot", honour={Use.TRAIN_AI: [ua]})
+    assert decision.for_use("train-ai") == "deny"
+    (deciding,) = decision.decision("train-ai").deciding
+    assert deciding.statement.rule == "User-agent: ExampleBot"
+    assert [d.code for d in deciding.statement.diagnostics] == ["agent-reduced"]
+
+
+def test_a_user_agent_without_a_product_token_fails_closed() -> None:
+    robots = b"User-agent: *\nAllow: /\n\nUser-agent: GPTBot\nDisallow: /\n"
+    decision = evaluate(URL, robots_txt=robots, user_agent="Mozilla/5.0 (X11) Chrome/120")
+    assert {decision.for_use(use) for use in Use} == {"deny"}
+    assert [d.code for d in decision.evidence[0].statement.diagnostics] == ["agent-no-token"]
+
+
+def test_a_crawl_deny_cites_the_group_that_matched() -> None:
+    # issue 13: with only a '*' group, the deny is the '*' group's, not a group for CCBot.
+    decision = evaluate(URL, robots_txt=b"User-agent: *\nDisallow: /\n", user_agent="CCBot")
+    (evidence,) = decision.evidence
+    assert evidence.statement.rule == "User-agent: * (applies to CCBot)"
+    named = evaluate(URL, robots_txt=b"User-agent: CCBot\nDisallow: /\n", user_agent="CCBot")
+    assert named.evidence[0].statement.rule == "User-agent: CCBot"

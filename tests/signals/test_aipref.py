@@ -191,3 +191,16 @@ def test_any_text_reads(value: str) -> None:
 @given(st.binary(max_size=80))
 def test_any_bytes_read(value: bytes) -> None:
     parse_content_usage(value).statements(Carrier.HTTP_HEADER, line=1)
+
+
+def test_robots_rules_belong_to_the_user_agent_lines_before_them() -> None:
+    # issue 13: attach-05's grammar (`rule =/ content-usage`) makes these two groups, although
+    # Google's grouping of Allow/Disallow would merge the two User-agent lines into one.
+    robots = RobotsTxt.parse(
+        "User-Agent: ExampleBot\nContent-Usage: train-ai=y\n"
+        "User-Agent: *\nContent-Usage: train-ai=n\n"
+    )
+    (statement,) = robots_statements(robots, "ExampleBot", "https://example.com/a")
+    assert (statement.stance(Use.TRAIN_AI), statement.line) == (A, 2)
+    (statement,) = robots_statements(robots, "OtherBot", "https://example.com/a")
+    assert (statement.stance(Use.TRAIN_AI), statement.line) == (D, 4)

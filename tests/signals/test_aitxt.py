@@ -335,3 +335,18 @@ def test_only_disallows_never_allow(patterns: list[str], path: str) -> None:
     text = "User-agent: *\n" + "".join(f"Disallow: {p}\n" for p in patterns)
     assert train(text, path) in (Stance.DENY, Stance.UNKNOWN)
     assert train(text + "Disallow: *\n", path) is Stance.DENY
+
+
+def test_a_full_user_agent_is_read_as_its_product_token() -> None:
+    # issue 13: ai.txt groups are selected as robots.txt groups are, by the product token.
+    ai = parse_ai_txt("User-agent: *\nAllow: /\n\nUser-agent: GPTBot\nDisallow: /\n")
+    ua = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.1)"
+    (statement,) = ai.statements("/a.html", ua)
+    assert statement.line == 5
+    assert ai.matcher(ua)("/a.html") == ai.match("/a.html", "GPTBot")
+    # No product token: any group could be its own, so the strictest answer is given.
+    for agent in ("", "Mozilla/5.0 (X11) Chrome/120"):
+        found = ai.match("/a.html", agent)
+        assert found is not None
+        assert not found[1].allow
+        assert ai.matcher(agent)("/a.html") == found

@@ -94,3 +94,20 @@ def test_header_form() -> None:
 @given(st.text(max_size=200))
 def test_any_text_reads(value: str) -> None:
     assert parse_content_signal(value) == parse_content_signal(value)
+
+
+def test_a_signal_belongs_to_the_user_agent_lines_before_it() -> None:
+    # issue 13: Content-Signal is a group rule; the next User-agent line starts another group.
+    robots = RobotsTxt.parse(
+        "User-agent: GPTBot\nContent-Signal: ai-train=yes\nUser-agent: *\n"
+        "Content-Signal: ai-train=no\nDisallow: /private/\n"
+    )
+    (statement,) = robots_statements(robots, "GPTBot")
+    assert (statement.line, statement.rule) == (2, "User-agent: GPTBot")
+    assert statement.stance(Use.TRAIN_AI) is Stance.ALLOW
+    (statement,) = robots_statements(robots, "CCBot")
+    assert (statement.line, statement.rule) == (4, "User-agent: *")
+    assert statement.stance(Use.TRAIN_AI) is Stance.DENY
+    # A full user agent is read as its product token.
+    (statement,) = robots_statements(robots, "Mozilla/5.0 (compatible; GPTBot/1.1)")
+    assert statement.line == 2

@@ -533,3 +533,12 @@ def test_the_memos_answer_as_a_fresh_reading_with_and_without_honour(
             for honour in (HONOUR, None, HONOUR)
         ]
     assert remembered == fresh
+
+
+def test_a_full_user_agent_is_read_as_its_product_token() -> None:
+    ua = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.1)"
+    headers = [("X-Robots-Tag", "gptbot: noai")]
+    assert parse_x_robots_tag(headers, user_agent=ua) == parse_x_robots_tag(
+        headers, user_agent="GPTBot"
+    )
+    assert parse_x_robots_tag(headers, user_agent=ua) != ()

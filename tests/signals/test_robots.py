@@ -207,3 +207,130 @@ def test_normalise_pattern() -> None:
 
     assert normalise_pattern("/á%2f") == "/%C3%A1%2F"
     assert normalise_pattern("/plain") == "/plain"
+
+
+# -- issue 13: queries are answered for a product token; extension records group as written ----
+
+CCBOT_UA = "CCBot/2.0 (https://commoncrawl.org/faq/)"
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "token"),
+    [
+        (CCBOT_UA, "CCBot"),
+        # RFC 9309 §2.2.1's own example of a User-Agent header carrying the product token.
+        (
+            "Mozilla/5.0 (compatible; ExampleBot/0.1; https://www.example.com/bot.html)",
+            "ExampleBot",
+        ),
+        (
+            "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.1; "
+            "+https://openai.com/gptbot)",
+            "GPTBot",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile "
+            "Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)",
+            "Bytespider",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like "
+            "Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
+            "Applebot",
+        ),
+        (
+            "meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)",
+            "meta-externalagent",
+        ),
+        # Digits end a token as they end one on a User-agent line: `MJ12bot` is read `MJ` there.
+        ("MJ12bot/v1.4.8 (http://mj12bot.com/)", "MJ"),
+    ],
+)
+def test_a_full_user_agent_is_read_as_its_product_token(user_agent: str, token: str) -> None:
+    robots = RobotsTxt.parse(
+        f"User-agent: *\nAllow: /\n\nUser-agent: {token}\nDisallow: /\nCrawl-delay: 7\n"
+        f"Content-Usage: train-ai=n\n"
+    )
+    assert not robots.allowed("https://example.com/page", user_agent)
+    match = robots.match("https://example.com/page", user_agent)
+    assert (match.allowed, match.line, match.scope, match.agent) == (False, 5, "specific", token)
+    (diagnostic,) = match.diagnostics
+    assert diagnostic.code == "agent-reduced"
+    assert repr(token) in diagnostic.message
+    assert robots.crawl_delay(user_agent) == 7.0
+    assert [r.line for r in robots.records_for(user_agent, "content-usage")] == [7]
+    assert [g.line for g in robots.groups_for(user_agent)] == [4]
+
+
+def test_a_product_token_is_matched_as_given_without_a_diagnostic() -> None:
+    robots = RobotsTxt.parse("User-agent: CCBot\nDisallow: /\n")
+    for agent in ("CCBot", "ccbot", "*"):
+        match = robots.match("/x", agent)
+        assert match.diagnostics == ()
+        assert match.agent == agent
+    assert not robots.allowed("/x", "CCBot")
+
+
+def test_the_raw_matcher_compares_the_agent_as_given_like_google() -> None:
+    # Google's matcher expects a product token and compares the whole string: its conformance
+    # harness (and ours) asks with `reduce=False`.
+    robots = RobotsTxt.parse("User-agent: CCBot\nDisallow: /\n")
+    assert robots.allowed("/x", CCBOT_UA, reduce=False)
+    assert robots.match("/x", CCBOT_UA, reduce=False).scope == "none"
+    assert not robots.allowed("/x", CCBOT_UA)
+
+
+def test_an_agent_without_a_product_token_fails_closed() -> None:
+    robots = RobotsTxt.parse(
+        "User-agent: *\nDisallow: /admin/\n\nUser-agent: GPTBot\nDisallow: /private/\n"
+        "Crawl-delay: 3\n\nUser-agent: CCBot\nDisallow: /archive/\nCrawl-delay: 9\n"
+    )
+    browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120"
+    for agent in (browser, "", "123", "ツ"):
+        # Which group applies cannot be told: only what every group that could apply allows is.
+        assert robots.allowed("/public", agent)
+        for path in ("/admin/x", "/private/x", "/archive/x"):
+            assert not robots.allowed(path, agent), (agent, path)
+        match = robots.match("/private/x", agent)
+        assert (match.allowed, match.line, match.agent) == (False, 5, None)
+        assert [d.code for d in match.diagnostics] == ["agent-no-token"]
+        assert robots.crawl_delay(agent) == 9.0  # the slowest
+    # A file that names no crawler gives every crawler its '*' group.
+    only_star = RobotsTxt.parse("User-agent: *\nDisallow: /a\n")
+    assert only_star.match("/b", browser).scope == "global"
+    assert only_star.allowed("/b", browser)
+    assert not only_star.allowed("/a", browser)
+
+
+def test_group_records_belong_to_the_user_agent_lines_before_them() -> None:
+    # Crawl-delay, Content-Usage (attach-05: `rule =/ content-usage`), Content-Signal and License
+    # are group rules of their own grammars: a User-agent line after one starts a new group.
+    robots = RobotsTxt.parse(
+        "User-agent: Bingbot\nCrawl-delay: 5\nUser-agent: Yandex\nCrawl-delay: 10\nDisallow: /x\n"
+    )
+    assert robots.crawl_delay("Bingbot") == 5.0
+    assert robots.crawl_delay("Yandex") == 10.0  # as protego and urllib.robotparser read it
+    # Allow/Disallow keep Google's grouping: the Disallow binds both agents.
+    assert not robots.allowed("/x", "Bingbot")
+    assert not robots.allowed("/x", "Yandex")
+    assert [g.line for g in robots.groups] == [1]
+    assert [(g.line, g.agents) for g in robots.record_groups] == [
+        (1, ("Bingbot",)),
+        (3, ("Yandex",)),
+    ]
+    usage = RobotsTxt.parse(
+        "User-Agent: ExampleBot\nContent-Usage: train-ai=y\nUser-Agent: *\n"
+        "Content-Usage: train-ai=n\n"
+    )
+    assert [r.value for r in usage.records_for("ExampleBot", "content-usage")] == ["train-ai=y"]
+    assert [r.value for r in usage.records_for("OtherBot", "content-usage")] == ["train-ai=n"]
+
+
+def test_lines_that_are_no_group_rule_do_not_split_record_groups() -> None:
+    robots = RobotsTxt.parse(
+        "User-agent: A\nSitemap: https://x.example/s.xml\nHost: x.example\nUser-agent: B\n"
+        "Crawl-delay: 4\n"
+    )
+    assert robots.crawl_delay("A") == robots.crawl_delay("B") == 4.0
+    (group,) = robots.record_groups
+    assert group.agents == ("A", "B")

@@ -37,11 +37,54 @@ def test_vector_file_present() -> None:
 def test_google_conformance(case: dict[str, Any]) -> None:
     body = base64.b64decode(case["robots_txt_b64"])
     robots = RobotsTxt.parse(body)
-    assert robots.allowed(case["url"], case["user_agent"]) is case["allowed"], case.get(
+    url, agent = case["url"], case["user_agent"]
+    # Google's matcher compares the agent as given (its callers pass a product token): the raw
+    # matcher is what these vectors test.
+    assert robots.allowed(url, agent, reduce=False) is case["allowed"], case.get(
         "explanation", case["source"]
     )
     # The verdict and the explained match must never disagree.
-    assert robots.match(case["url"], case["user_agent"]).allowed is case["allowed"]
+    assert robots.match(url, agent, reduce=False).allowed is case["allowed"]
+    # Our API reads a query as its product token first; for a token that changes nothing.
+    if agent and extract_product_token(agent) == agent:
+        assert robots.allowed(url, agent) is case["allowed"]
+        assert robots.match(url, agent).allowed is case["allowed"]
+
+
+# The vectors whose agent is not a product token (5 of 545), read as our API reads them: as the
+# token a User-agent line with the same value is read as, or failing closed when there is none.
+REDUCED = {
+    # `User-Agent: Foo Bar` is read as `foo`; so is the query `Foo Bar`: its group applies.
+    "gtest-GoogleOnly_AcceptUserAgentUpToFirstSpace-02": True,
+    "spec-correctness-user-agent-name-01-02": True,
+    # `User-agent: AB42bot` is read as `ab`; so is the query: its `Disallow: /` applies.
+    "spec-stress-369883-01-07": False,
+    "spec-stress-369883-01-08": False,
+    # `/robots.txt` under `XYZ123bot`'s `Disallow: /`.
+    "spec-stress-860237-01-09": False,
+}
+
+
+def test_queries_that_are_not_tokens_are_read_as_tokens() -> None:
+    require(VECTORS, "Google robots.txt conformance vectors")
+    found = {}
+    for case in CASES:
+        agent = case["user_agent"]
+        if agent and extract_product_token(agent) != agent:
+            robots = RobotsTxt.parse(base64.b64decode(case["robots_txt_b64"]))
+            match = robots.match(case["url"], agent)
+            assert [d.code for d in match.diagnostics] == ["agent-reduced"]
+            found[case["id"]] = match.allowed
+    assert found == REDUCED
+    # An empty agent names no crawler: only what every group allows is allowed.
+    for case in CASES:
+        if not case["user_agent"]:
+            robots = RobotsTxt.parse(base64.b64decode(case["robots_txt_b64"]))
+            strictest = all(
+                robots.allowed(case["url"], agent, reduce=False)
+                for agent in ("*", *robots.named_tokens())
+            )
+            assert robots.allowed(case["url"], "") is strictest
 
 
 # google/robotstxt TestGetPathParamsQuery, re-stated: the URL -> path+params+query helper.

@@ -135,3 +135,65 @@ def test_a_path_is_its_own_path(text: str) -> None:
     assert path_params_query(path_or_url(url, path)) == path
     if text.startswith("/") and not text.startswith("//"):
         assert path_params_query(text) == path_params_query(url)
+
+
+RECORD_LINES = st.lists(
+    st.sampled_from(
+        [
+            "User-agent: *",
+            "User-agent: GPTBot",
+            "User-agent: CCBot/2.0",
+            "User-agent: 008",
+            "Disallow: /",
+            "Crawl-delay: 3",
+            "Content-Usage: train-ai=n",
+            "Content-Signal: ai-train=no",
+            "License: https://x.example/l.xml",
+            "Sitemap: https://x.example/s.xml",
+            "Host: x.example",
+            "",
+        ]
+    ),
+    max_size=25,
+)
+_GROUP_RECORDS = {"crawl-delay", "content-usage", "content-signal", "license"}
+_TOKENS = {"GPTBot": "gptbot", "CCBot/2.0": "ccbot", "008": ""}  # as Google reads the lines
+
+
+def _reference_record_groups(lines: list[str]) -> list[tuple[int, tuple[str, ...], list[int]]]:
+    """(first line, agents, record lines) of each record group, read the plain way: a run of
+    User-agent lines, ended by a rule or a group record, owns the records up to the next run."""
+    found: list[tuple[int, tuple[str, ...], list[int]]] = []
+    agents: list[str] = []
+    ruled = True
+    for number, line in enumerate(lines, 1):
+        key, _, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "user-agent":
+            if ruled:
+                found.append((number, (), []))
+                agents, ruled = [], False
+            agents.append(value)
+            found[-1] = (found[-1][0], tuple(agents), found[-1][2])
+        elif key in ("allow", "disallow") or key in _GROUP_RECORDS:
+            ruled = ruled or bool(found)
+        if key and key not in ("user-agent", "allow", "disallow") and found:
+            found[-1][2].append(number)
+    return found
+
+
+@settings(max_examples=500)
+@given(RECORD_LINES)
+def test_record_groups_are_the_runs_their_records_follow(lines: list[str]) -> None:
+    robots = RobotsTxt.parse("\n".join(lines))
+    expected = _reference_record_groups(lines)
+    assert [(g.line, g.agents) for g in robots.record_groups] == [(n, a) for n, a, _ in expected]
+    assert [g.index for g in robots.record_groups] == list(range(len(expected)))
+    for group, (_, _, numbers) in zip(robots.record_groups, expected, strict=True):
+        assert [r.line for r in robots.records if r.group == group.index] == numbers
+        assert group.is_global == ("*" in group.agents)
+        assert group.tokens == {_TOKENS[a] for a in group.agents if a != "*"}
+    # Every User-agent line is in one group of rules and one record group, in file order.
+    assert [a for g in robots.groups for a in g.agents] == [
+        a for g in robots.record_groups for a in g.agents
+    ]

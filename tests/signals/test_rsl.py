@@ -1040,3 +1040,21 @@ def test_link_header_fragments_never_raise(parts: list[str]) -> None:
 def test_robots_discovery_never_raises(text: str, agent: str | None) -> None:
     robots = RobotsTxt.parse("License: " + text)
     assert license_urls_from_robots(robots, agent) == license_urls_from_robots(robots, agent)
+
+
+def test_robots_license_lines_belong_to_the_user_agent_lines_before_them() -> None:
+    # issue 13: License is a group rule; the next User-agent line starts another group, so a
+    # line under GPTBot is not held against every crawler, nor the '*' one against GPTBot.
+    robots = RobotsTxt.parse(
+        "User-agent: GPTBot\nLicense: https://example.com/gpt.xml\nUser-agent: *\n"
+        "License: https://example.com/all.xml\nDisallow: /private/\n"
+    )
+    found = license_urls_from_robots(robots, "GPTBot")
+    assert found.rsl_urls == ("https://example.com/gpt.xml",)
+    assert found.links[0].agents == ("GPTBot",)
+    found = license_urls_from_robots(robots, "ClaudeBot")
+    assert found.rsl_urls == ("https://example.com/all.xml",)
+    assert found.links[0].agents == ("*",)
+    assert license_urls_from_robots(robots, "GPTBot/1.0 (+https://openai.com)").rsl_urls == (
+        "https://example.com/gpt.xml",
+    )

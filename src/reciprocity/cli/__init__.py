@@ -34,6 +34,7 @@ __all__ = [
     "EXIT_PARTIAL",
     "EXIT_USAGE",
     "main",
+    "warn",
 ]
 
 EXIT_OK = 0
@@ -52,6 +53,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "reciprocity.cli.check_cmd"),
     ("openness", "reciprocity.cli.openness_cmd"),
 )
+
+
+def warn(message: str) -> None:
+    """One warning line on standard error (the command goes on)."""
+    sys.stderr.write(f"reciprocity: warning: {message}\n")
 
 
 class _Command(Protocol):

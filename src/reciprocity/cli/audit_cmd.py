@@ -7,7 +7,7 @@ import functools
 import logging
 import sys
 
-from reciprocity.cli import EXIT_OK, EXIT_PARTIAL
+from reciprocity.cli import EXIT_OK, EXIT_PARTIAL, warn
 from reciprocity.cli._fetch_options import add_fetch_arguments, cache_path, fetcher_options
 from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.policy import AuditPolicy
@@ -31,7 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--use", default="train-ai", help="train-ai (default), ai-use or search")
     parser.add_argument(
-        "--crawler", default="CCBot", metavar="TOKEN", help="the crawler that collected the data"
+        "--crawler",
+        default="CCBot",
+        metavar="TOKEN",
+        help="the crawler that collected the data (a whole user agent is read as its token)",
     )
     parser.add_argument(
         "--honour",
@@ -105,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         unavailable=args.unavailable,
         accept=args.accept,
         refuse=args.refuse,
+        warn=warn,
     )
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")

@@ -15,7 +15,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from reciprocity.cli import EXIT_FETCH, EXIT_OK
+from reciprocity.cli import EXIT_FETCH, EXIT_OK, warn
 from reciprocity.cli._fetch_options import (
     add_fetch_arguments,
     cache_path,
@@ -23,7 +23,7 @@ from reciprocity.cli._fetch_options import (
     parse_as_of,
 )
 from reciprocity.cli.explain_cmd import render
-from reciprocity.corpus.policy import duties_option
+from reciprocity.corpus.policy import crawler_token, duties_option
 from reciprocity.errors import FetchError, UsageError
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
     for url in args.urls:
         if not url.lower().startswith(("http://", "https://")):
             raise UsageError(f"{url!r} is not an http or https URL")
+    agent = crawler_token("--agent", args.agent, warn)
     as_of = parse_as_of(args.as_of) if args.as_of else None
     if as_of is not None and args.no_cache:
         raise UsageError("--as-of reads the cache's history; it cannot go with --no-cache")
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         results = check(
             list(dict.fromkeys(args.urls)),
             cache=cache,
-            agent=args.agent,
+            agent=agent,
             accept=accept,
             as_of=as_of,
             refresh=args.refresh,
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write("\n".join(_render(c, args.agent) for c in done))
+        sys.stdout.write("\n".join(_render(c, agent) for c in done))
     for error in failed:
         print(f"reciprocity: {error.slug}: {error}", file=sys.stderr)
     return EXIT_FETCH if failed else EXIT_OK

@@ -7,8 +7,8 @@ import json
 import sys
 
 from reciprocity._files import read_input
-from reciprocity.cli import EXIT_OK
-from reciprocity.corpus.policy import duties_option
+from reciprocity.cli import EXIT_OK, warn
+from reciprocity.corpus.policy import crawler_token, duties_option
 from reciprocity.errors import UsageError
 from reciprocity.evaluate import evaluate
 from reciprocity.resolve import Decision
@@ -110,6 +110,7 @@ def render(decision: Decision, agent: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     accept = duties_option("--accept", args.accept)  # before any file is read
+    agent = crawler_token("--agent", args.agent, warn)
     robots_body = _read(args.robots)
     robots: RobotsTxt | bytes | None = robots_body
     if args.robots_status is not None:
@@ -125,12 +126,12 @@ def run(args: argparse.Namespace) -> int:
         tdmrep_json=_read(args.tdmrep),
         ai_txt=_read(args.ai_txt),
         rsl_xml=_read(args.rsl),
-        user_agent=args.agent,
+        user_agent=agent,
         media=args.media,
         accept=accept,
     )
     if args.json:
         sys.stdout.write(json.dumps(decision.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render(decision, args.agent))
+        sys.stdout.write(render(decision, agent))
     return EXIT_OK

@@ -7,7 +7,8 @@ import json
 import sys
 
 from reciprocity._files import read_input
-from reciprocity.cli import EXIT_OK
+from reciprocity.cli import EXIT_OK, warn
+from reciprocity.corpus.policy import crawler_token
 from reciprocity.signals.robots import RobotsMatch, RobotsTxt
 
 HELP = "Check URLs against a robots.txt file as Google's matcher would, with the deciding line."
@@ -22,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="agents",
         action="append",
         metavar="TOKEN",
-        help="crawler product token, repeatable (default: '*', a crawler no group names)",
+        help="crawler product token, repeatable (default: '*', a crawler no group names); "
+        "a whole user agent is read as its token",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per verdict")
     parser.add_argument(
@@ -49,8 +51,8 @@ def _explain(match: RobotsMatch, agent: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    agents = [crawler_token("--agent", agent, warn) for agent in args.agents or ["*"]]
     robots = RobotsTxt.parse(_read(args.file))
-    agents: list[str] = args.agents or ["*"]
     out = sys.stdout
     for agent in agents:
         for url in args.urls:

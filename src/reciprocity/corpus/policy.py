@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from reciprocity.errors import UsageError
 from reciprocity.obligations import Duty, parse_duties
+from reciprocity.signals.robots import query_token
 from reciprocity.sources.asof import AS_OF, AsOf
 from reciprocity.uses import Use, parse_use
 
-__all__ = ["AuditPolicy", "State", "duties_option"]
+__all__ = ["AuditPolicy", "State", "crawler_token", "duties_option"]
+
+
+def crawler_token(option: str, value: str, warn: Callable[[str], None] | None = None) -> str:
+    """A crawler given on the command line (``option``), as the robots.txt product token it
+    carries: ``CCBot/2.0 (https://commoncrawl.org/faq/)`` is ``CCBot``, and ``warn`` is told
+    so in one line. A value that carries no token is refused: asked as given, it would be a
+    crawler no group names and get the ``*`` group, whatever the file says about it."""
+    read = query_token(value)
+    if read.token is None:
+        raise UsageError(
+            f"{option} {value!r} names no robots.txt product token (letters, '_' and '-', "
+            "RFC 9309 §2.2.1); give the crawler's token, e.g. CCBot"
+        )
+    if read.diagnostic is not None and warn is not None:
+        warn(f"{option} {value!r} read as its product token {read.token!r}")
+    return read.token
+
 
 State = Literal["allow", "deny", "unknown", "unavailable"]
 
@@ -22,7 +41,8 @@ class AuditPolicy:
     use: Use = Use.TRAIN_AI
     """The intended use; ``keep`` answers for this use."""
     crawler: str = "CCBot"
-    """The crawler that collected the data: a URL it may not fetch is denied for every use."""
+    """The crawler that collected the data: a URL it may not fetch is denied for every use
+    (its product token; a whole user agent is read as the token it carries)."""
     honour: tuple[str, ...] | None = None
     """robots.txt tokens honoured for ``use`` instead of the catalogue's (None: catalogue)."""
     robots_as_of: AsOf = "crawl"
@@ -50,8 +70,12 @@ class AuditPolicy:
         unavailable: str = "deny",
         accept: str = "",
         refuse: str = "",
+        warn: Callable[[str], None] | None = None,
     ) -> AuditPolicy:
-        """Build a policy from command-line strings, with one clear error for a bad value."""
+        """Build a policy from command-line strings, with one clear error for a bad value.
+
+        ``crawler`` and the ``honour`` tokens are read as product tokens (:func:`crawler_token`);
+        ``warn`` hears of each one that was not a token as given."""
         try:
             chosen = parse_use(use)
         except ValueError as exc:
@@ -63,9 +87,12 @@ class AuditPolicy:
         for name, value in (("--unknown", unknown), ("--unavailable", unavailable)):
             if value not in ("allow", "deny"):
                 raise UsageError(f"{name} {value!r}: expected allow or deny")
+        crawler = crawler_token("--crawler", crawler, warn)
         tokens = None
         if honour is not None:
-            tokens = tuple(t.strip() for t in honour.split(",") if t.strip())
+            tokens = tuple(
+                crawler_token("--honour", t.strip(), warn) for t in honour.split(",") if t.strip()
+            )
         accepted = duties_option("--accept", accept)
         refused = duties_option("--refuse", refuse)
         both = accepted & refused

@@ -51,7 +51,7 @@ from reciprocity.fetcher.site import (
 )
 from reciprocity.fetcher.transport import GuardedTransport
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
-from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, extract_product_token
+from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, query_token
 from reciprocity.signals.rsl import (
     MAX_RSL_BYTES,
     RslDocument,
@@ -148,7 +148,8 @@ class Fetcher:
             raise UsageError("user_agent must not be empty")
         self.cache = cache
         self.user_agent = user_agent
-        self.token = extract_product_token(user_agent) or "reciprocity"
+        # A user agent with no token in it is kept whole: robots.txt queries then fail closed.
+        self.token = query_token(user_agent).token or user_agent
         """The product token this tool obeys in robots.txt (``reciprocity``)."""
         self.concurrency = concurrency
         self.guard = Guard.create(

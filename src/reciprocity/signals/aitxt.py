@@ -13,7 +13,9 @@ WordPress plugin, ``Spawning-Inc/spawning-wp-plugin``, 2023), whose output is th
 
 The file is read with the robots.txt parser (:meth:`RobotsTxt.parse`): the same lines, groups,
 comments, key typos, BOM and size limit, and the same user-agent group selection (groups naming
-the agent are merged, else ``*``). What differs from robots.txt is how a rule is chosen:
+the agent's product token are merged, else ``*``; for a user agent that carries no product token,
+the strictest answer of every selection that could be its own). What differs from robots.txt is
+how a rule is chosen:
 
 * ``*.ext`` (an *extension glob*, the form the generator writes) matches a path whose path part
   (before ``?``) ends in ``.ext``, compared case-insensitively (``photo.JPG`` is a JPEG). Any
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from reciprocity.signals.diagnostics import Diagnostic
-from reciprocity.signals.robots import RobotsTxt, path_params_query, pattern_matches
+from reciprocity.signals.robots import RobotsTxt, path_params_query, pattern_matches, query_token
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import Stance, Use
 
@@ -125,24 +127,46 @@ class AiTxt:
     groups: tuple[AiTxtGroup, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def groups_for(self, user_agent: str = "*") -> tuple[AiTxtGroup, ...]:
-        """The groups that apply: every group naming ``user_agent`` (merged), else ``*``."""
-        agent = user_agent.lower() if user_agent.isascii() else None
-        specific = tuple(g for g in self.groups if agent is not None and agent in g.tokens)
+    def _select(self, token: str) -> tuple[AiTxtGroup, ...]:
+        agent = token.lower()
+        specific = tuple(g for g in self.groups if agent in g.tokens)
         return specific or tuple(g for g in self.groups if g.is_global)
+
+    def _selections(self, user_agent: str) -> tuple[tuple[AiTxtGroup, ...], ...]:
+        """The group selections that can be ``user_agent``'s: one, for its product token; for a
+        user agent that carries none, each named crawler's and the ``*`` one (any could apply,
+        so the strictest of their answers is taken: failing open would take the ``*`` one)."""
+        token = query_token(user_agent).token
+        if token is not None:
+            return (self._select(token),)
+        named = sorted({token for group in self.groups for token in group.tokens})
+        return (self._select("*"), *map(self._select, named))
+
+    def groups_for(self, user_agent: str = "*") -> tuple[AiTxtGroup, ...]:
+        """The groups that apply: every group naming ``user_agent``'s product token (merged),
+        else ``*``; every group that could apply when it carries no product token."""
+        selections = self._selections(user_agent)
+        if len(selections) == 1:
+            return selections[0]
+        return tuple(g for g in self.groups if any(g in chosen for chosen in selections))
 
     def match(self, path: str, user_agent: str = "*") -> tuple[AiTxtGroup, AiTxtRule] | None:
         """The deciding rule for ``path`` (a path or URL, %-encoded) and its group, or ``None``
         when no rule matches: longest pattern, Disallow on ties, then file order."""
         target = path_params_query(path)
-        best: tuple[AiTxtGroup, AiTxtRule] | None = None
-        best_key = (-1, False)
-        for group in self.groups_for(user_agent):
-            for rule in group.rules:
-                key = (rule.specificity, rule.allow is (TIE_BREAK is Stance.ALLOW))
-                if key > best_key and rule.matches(target):
-                    best, best_key = (group, rule), key
-        return best
+        found: tuple[AiTxtGroup, AiTxtRule] | None = None
+        for groups in self._selections(user_agent):
+            best: tuple[AiTxtGroup, AiTxtRule] | None = None
+            best_key = (-1, False)
+            for group in groups:
+                for rule in group.rules:
+                    key = (rule.specificity, rule.allow is (TIE_BREAK is Stance.ALLOW))
+                    if key > best_key and rule.matches(target):
+                        best, best_key = (group, rule), key
+            if best is not None and not best[1].allow:
+                return best
+            found = found or best
+        return found
 
     def matcher(
         self, user_agent: str = "*"
@@ -150,11 +174,15 @@ class AiTxt:
         """:meth:`match` for many paths: the rules are put in deciding order once, and the
         first that matches a path decides it."""
         tie = TIE_BREAK is Stance.ALLOW
-        ordered = sorted(
-            ((group, rule) for group in self.groups_for(user_agent) for rule in group.rules),
-            key=lambda pair: (pair[1].specificity, pair[1].allow is tie),
-            reverse=True,  # a stable sort: file order still breaks the remaining ties
-        )
+        orders = [
+            sorted(
+                ((group, rule) for group in groups for rule in group.rules),
+                key=lambda pair: (pair[1].specificity, pair[1].allow is tie),
+                reverse=True,  # a stable sort: file order still breaks the remaining ties
+            )
+            for groups in self._selections(user_agent)
+        ]
+        ordered = orders[0]
 
         def match(path: str) -> tuple[AiTxtGroup, AiTxtRule] | None:
             target = path_params_query(path)
@@ -163,7 +191,22 @@ class AiTxt:
                     return group, rule
             return None
 
-        return match
+        if len(orders) == 1:
+            return match
+
+        def strictest(path: str) -> tuple[AiTxtGroup, AiTxtRule] | None:
+            target = path_params_query(path)
+            found: tuple[AiTxtGroup, AiTxtRule] | None = None
+            for each in orders:
+                for group, rule in each:
+                    if rule.matches(target):
+                        if not rule.allow:
+                            return group, rule
+                        found = found or (group, rule)
+                        break
+            return found
+
+        return strictest
 
     def statements(self, path: str, user_agent: str = "*") -> tuple[Statement, ...]:
         """The statement of the deciding rule for ``path``: ``Disallow`` is a deny, ``Allow`` an

@@ -122,12 +122,14 @@ def robots_statements(robots: RobotsTxt, user_agent: str) -> tuple[Statement, ..
     """The ``Content-Signal`` lines of the robots.txt groups that apply to ``user_agent``.
 
     A line under one crawler's group is never held against another crawler: group selection is
-    the one RFC 9309 uses for rules (named groups merged, else ``*``).
+    the one RFC 9309 uses for rules (named groups merged, else ``*``). A line belongs to the
+    ``User-agent`` lines just before it (a group rule: a ``User-agent`` line after it starts
+    another group, see :attr:`RobotsTxt.record_groups`).
     """
     statements = []
     for record in robots.records_for(user_agent, "content-signal"):
         signal = parse_content_signal(record.value, line=record.line)
-        group = robots.groups[record.group] if record.group is not None else None
+        group = robots.record_groups[record.group] if record.group is not None else None
         agents = ", ".join(group.agents) if group is not None else "*"
         statements.append(
             _statement(signal, Carrier.ROBOTS_TXT, record.line, f"User-agent: {agents}")

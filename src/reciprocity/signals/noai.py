@@ -47,7 +47,7 @@ from reciprocity._frozen import quick_init
 from reciprocity._memo import value_cache
 from reciprocity.signals.diagnostics import Diagnostic
 from reciprocity.signals.html import Meta
-from reciprocity.signals.robots import extract_product_token
+from reciprocity.signals.robots import extract_product_token, query_token
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import USES, Stance, Use
 
@@ -423,11 +423,12 @@ def _wordings(rule: str, agent: str, bound: _Bound | None, is_image: bool) -> tu
 
 @functools.lru_cache(maxsize=256)
 def _token(user_agent: str) -> str:
-    """The product token of a crawler name (``GPTBot/1.2`` -> ``gptbot``)."""
+    """The product token of a crawler name (``GPTBot/1.2`` -> ``gptbot``), read as robots.txt
+    queries read it (``Mozilla/5.0 (compatible; GPTBot/1.1)`` -> ``gptbot`` too)."""
     stripped = user_agent.strip()
     if stripped == "*":
         return "*"
-    return extract_product_token(stripped).lower()
+    return (query_token(stripped).token or extract_product_token(stripped)).lower()
 
 
 def _known(rule: str) -> bool:

@@ -6,6 +6,12 @@ with its line number. It never raises on content: whatever it skips or repairs i
 ``diagnostics``. ``allowed(url, agent)`` and ``match(url, agent)`` then answer any number of
 queries without parsing again.
 
+A query names a crawler by its product token (``CCBot``). A whole ``User-Agent`` header
+(``CCBot/2.0 (https://commoncrawl.org/faq/)``, ``Mozilla/5.0 (compatible; ExampleBot/0.1; …)``)
+is read as the token it carries (:func:`query_token`), and the match says so in its diagnostics;
+a query that carries no token gets only what every group that could apply allows. Google's
+matcher compares the query as given (its callers pass a token): ``reduce=False`` asks that way.
+
 Matching follows google/robotstxt (``robots.cc``), the reference RFC 9309 implementation,
 including the behaviour Google documents beyond the RFC:
 
@@ -17,7 +23,7 @@ including the behaviour Google documents beyond the RFC:
   ``disallaw``, ``site-map``);
 * a user-agent value is cut at the first character outside ``[A-Za-z_-]``; ``*`` followed by
   whitespace still names every crawler;
-* lines other than ``User-agent``/``Allow``/``Disallow`` never start or end a group;
+* lines other than ``User-agent``/``Allow``/``Disallow`` never start or end a group of rules;
 * all groups naming the crawler are merged; the ``*`` group applies only when none does;
 * the longest matching pattern wins, ``Allow`` wins ties, an empty pattern never decides;
 * ``*`` matches any run of characters, ``$`` anchors only at the end of a pattern;
@@ -26,23 +32,34 @@ including the behaviour Google documents beyond the RFC:
 * an ``Allow`` ending in ``/index.htm…`` also allows its directory (``/dir/$``).
 
 The file is cut at 500 KiB (RFC 9309 §2.5), as Google's crawler does.
+
+The records that other specifications define as group rules (``Crawl-delay``, AIPREF
+``Content-Usage``, ``Content-Signal``, RSL ``License``) are grouped as their own grammars group
+them, which Google's parser (it knows none of them) does not: such a line belongs to the
+``User-agent`` lines just before it, and a ``User-agent`` line after it starts another group
+(``record_groups``). ``User-agent: Bingbot`` / ``Crawl-delay: 5`` / ``User-agent: Yandex`` /
+``Crawl-delay: 10`` gives Yandex 10, where the Allow/Disallow grouping would give it 5.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import math
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
+from reciprocity._memo import value_cache
 from reciprocity.signals.diagnostics import Diagnostic
 
 __all__ = [
     "MAX_LINE_BYTES",
     "ROBOTS_SIZE_LIMIT",
     "Access",
+    "AgentToken",
     "Group",
     "Record",
     "RobotsMatch",
@@ -54,6 +71,7 @@ __all__ = [
     "path_or_url",
     "path_params_query",
     "pattern_matches",
+    "query_token",
 ]
 
 ROBOTS_SIZE_LIMIT: Final = 500 * 1024
@@ -116,6 +134,11 @@ KNOWN_RECORDS: Final = frozenset(
     }
 )
 
+# Records whose own specification makes them rules of a group (attach-05: `rule =/ content-usage`;
+# Content Signals and RSL place theirs in a User-agent group; Crawl-delay has always been read
+# per group). They end a run of User-agent lines for record grouping, as Allow/Disallow do.
+_GROUP_RECORDS: Final = frozenset({"crawl-delay", "content-usage", "content-signal", "license"})
+
 _ESCAPE_RE: Final = re.compile(r"%[0-9A-Fa-f]{2}|[\x80-\xff]")
 _TOKEN_RE: Final = re.compile(r"[A-Za-z_-]*")
 _PATH_START_RE: Final = re.compile(r"[/?;]")
@@ -133,6 +156,10 @@ class Access(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+# Looked up once: reading a member off its Enum class costs about 100 ns, a tenth of a query.
+_RULES: Final = Access.RULES
 
 
 def access_for_status(status: int | None, *, redirects: int = 0, max_redirects: int = 5) -> Access:
@@ -183,7 +210,12 @@ class Rule(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A run of ``User-agent`` lines and the rules that follow them."""
+    """A run of ``User-agent`` lines and the rules that follow them.
+
+    ``RobotsTxt.groups`` are the groups of ``Allow``/``Disallow`` rules, as Google forms them;
+    ``RobotsTxt.record_groups`` those of the group records (``Crawl-delay``, ``Content-Usage``,
+    ``Content-Signal``, ``License``), whose ``lines`` are empty.
+    """
 
     index: int
     line: int
@@ -214,6 +246,8 @@ class Record(NamedTuple):
     """The key, lower-cased (``crawl-delay``, ``content-usage``, ``sitemap`` …)."""
     value: str
     group: int | None
+    """Index in ``RobotsTxt.record_groups`` (not ``groups``): the group of the ``User-agent``
+    lines the record follows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +259,16 @@ class RobotsMatch:
     """The deciding rule, or ``None`` when no rule matched (or the access rule decided)."""
     scope: Literal["specific", "global", "none", "access"]
     """``specific``: a group naming the agent applied; ``global``: the ``*`` group applied;
-    ``none``: no group applied; ``access``: the fetch outcome decided (see ``reason``)."""
+    ``none``: no group applied; ``access``: the fetch outcome decided (see ``reason``).
+    For a query that carries no product token: the scope of the group that decided."""
     reason: str
+    agent: str | None = None
+    """The product token the query was answered for (``*``: a crawler no group names);
+    ``None`` when it carries none (then the strictest group that could apply decided)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """How the query's user agent was read, when it was not a product token as given."""
+    group: Group | None = None
+    """The group holding the deciding rule (``None`` when no rule decided)."""
 
     @property
     def line(self) -> int | None:
@@ -385,6 +427,60 @@ class _Matcher:
         return best
 
 
+class _Strictest:
+    """The rules for a query that names no product token: any group could be its own, so a path
+    is allowed only where every selection (each named crawler's groups, and ``*``) allows it."""
+
+    __slots__ = ("matchers", "scope")
+
+    def __init__(self, matchers: tuple[_Matcher, ...]) -> None:
+        self.matchers = matchers  # the '*' selection first: it decides when no group disallows
+        self.scope = matchers[0].scope
+
+    def decide_scoped(
+        self, path: str
+    ) -> tuple[_Entry | None, Literal["specific", "global", "none"]]:
+        found: tuple[_Entry | None, Literal["specific", "global", "none"]] = (None, self.scope)
+        for matcher in self.matchers:
+            entry = matcher.decide(path)
+            if entry is not None:
+                if not entry[1]:
+                    return entry, matcher.scope
+                if found[0] is None:
+                    found = (entry, matcher.scope)
+        return found
+
+    def decide(self, path: str) -> _Entry | None:
+        return self.decide_scoped(path)[0]
+
+
+def _record_groups(
+    groups: tuple[Group, ...], spans: list[tuple[int, int, int, int]]
+) -> tuple[Group, ...]:
+    """The record groups, from (first line, group index, first agent, end) slices of groups."""
+    found = []
+    for index, (line, within, start, end) in enumerate(spans):
+        group = groups[within]
+        if start == 0 and end == len(group.agents):
+            agents, tokens, is_global = group.agents, group.tokens, group.is_global
+        else:
+            # Read the slice's values as the parser read them (the decoded text starts alike).
+            agents = group.agents[start:end]
+            every = [a[:1] == "*" and (len(a) == 1 or a[1] in _WS) for a in agents]
+            tokens = frozenset(
+                extract_product_token(a).lower()
+                for a, all_ in zip(agents, every, strict=True)
+                if not all_
+            )
+            is_global = any(every)
+        found.append(Group(index, line, agents, tokens, is_global, ()))
+    return tuple(found)
+
+
+def _first_line(group: Group) -> int:
+    return group.line
+
+
 def _wild_order(wild: _Wild) -> tuple[int, bool, int]:
     # Longest first; at equal length Allow first; then file order (Google keeps the first).
     return (-wild[0], not wild[1], wild[8][0])
@@ -484,6 +580,73 @@ def extract_product_token(value: str) -> str:
     return match.group() if match else ""
 
 
+class AgentToken(NamedTuple):
+    """What a query's user agent is read as (:func:`query_token`)."""
+
+    token: str | None
+    """The product token (``*`` for a crawler no group names), or ``None`` when there is none."""
+    diagnostic: Diagnostic | None
+    """``agent-reduced`` or ``agent-no-token`` when the value was not a token as given."""
+
+
+_COMMENT_RE: Final = re.compile(r"\(([^()]*)\)")
+
+
+def _named_in_comments(value: str) -> str:
+    """The crawler a browser-compatible user agent names in its comments, or ``""``.
+
+    Crawlers that send ``Mozilla/5.0 …`` name themselves after ``compatible;`` (RFC 9309 §2.2.1's
+    example: ``Mozilla/5.0 (compatible; ExampleBot/0.1; https://www.example.com/bot.html)``;
+    Googlebot, GPTBot, ClaudeBot, bingbot …), or as the one ``Name/version`` inside a comment
+    (Applebot: ``… Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)``); the
+    products outside comments are the browser's (``AppleWebKit/…``, ``Chrome/…``).
+    """
+    found: list[str] = _COMMENT_RE.findall(value)
+    comments = [[item.strip(_WS) for item in comment.split(";")] for comment in found]
+    for items in comments:
+        for before, item in itertools.pairwise(items):
+            if before.lower() == "compatible":
+                token = extract_product_token(item)
+                if token:
+                    return token
+    for items in comments:
+        for item in items:
+            name, slash, _ = item.partition("/")
+            if slash and name and extract_product_token(name) == name:
+                return name
+    return ""
+
+
+@value_cache(maxsize=1024, longest=1024)
+def query_token(user_agent: str) -> AgentToken:
+    """The product token a query for ``user_agent`` is answered for (RFC 9309 §2.2.1: crawlers
+    find their group by their product token, "a substring of the User-Agent header").
+
+    A token (letters, ``_``, ``-``) or ``*`` is itself. A whole ``User-Agent`` value is read as
+    Google reads a ``User-agent`` line, up to the first character outside ``[A-Za-z_-]``
+    (``CCBot/2.0 (…)`` -> ``CCBot``, ``MJ12bot/1.4`` -> ``MJ``, as ``User-agent: MJ12bot`` reads),
+    except that a browser-compatible ``Mozilla/…`` value is read as the crawler its comments name.
+    A value with no token in it (``""``, ``123``, a browser's user agent) gives ``None``: a query
+    must then not be answered as if for a crawler no group names, which would fail open.
+    """
+    value = user_agent.strip(_WS)
+    token = extract_product_token(value)
+    if token and len(token) == len(value):
+        return AgentToken(value, None)
+    if value == "*":
+        return AgentToken("*", None)
+    if token.lower() == "mozilla" and value[len(token) : len(token) + 1] == "/":
+        token = _named_in_comments(value)
+    if not token:
+        message = (
+            f"user agent {value!r} names no robots.txt product token (letters, '_' and '-', "
+            "RFC 9309 §2.2.1): only what every group that could apply allows is allowed"
+        )
+        return AgentToken(None, Diagnostic(0, "agent-no-token", message))
+    message = f"user agent {value!r} read as its product token {token!r} (RFC 9309 §2.2.1)"
+    return AgentToken(token, Diagnostic(0, "agent-reduced", message))
+
+
 def normalise_pattern(pattern: str) -> str:
     """A path pattern in the form robots.txt rules are matched in: non-ASCII characters become
     %-escaped UTF-8 octets, existing escapes get upper-case hex (``/á%2f`` -> ``/%C3%A1%2F``).
@@ -547,6 +710,9 @@ class RobotsTxt:
         "_by_token",
         "_matchers",
         "_named",
+        "_record_groups",
+        "_record_spans",
+        "_selections",
         "access",
         "diagnostics",
         "groups",
@@ -556,6 +722,7 @@ class RobotsTxt:
     )
 
     groups: tuple[Group, ...]
+    """The groups of ``Allow``/``Disallow`` rules, as Google forms them."""
     records: tuple[Record, ...]
     diagnostics: tuple[Diagnostic, ...]
     access: Access
@@ -571,16 +738,32 @@ class RobotsTxt:
         access: Access = Access.RULES,
         reason: str = "",
         size: int = 0,
+        record_groups: tuple[Group, ...] | None = None,
     ) -> None:
         self.groups = groups
         self.records = records
+        self._record_groups = record_groups
+        self._record_spans: list[tuple[int, int, int, int]] | None = None
         self.diagnostics = diagnostics
         self.access = access
         self.reason = reason
         self.size = size
-        self._matchers: dict[str, _Matcher] = {}
+        self._matchers: dict[str, _Matcher | _Strictest] = {}  # per user agent as queried
+        self._selections: dict[str, _Matcher] = {}  # per selection of groups
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
+
+    @property
+    def record_groups(self) -> tuple[Group, ...]:
+        """The groups ``records`` belong to: a group record (``Crawl-delay``, ``Content-Usage``,
+        ``Content-Signal``, ``License``) ends a run of ``User-agent`` lines, as its grammar says,
+        where for ``groups`` only a rule does. Their ``lines`` are empty."""
+        found = self._record_groups
+        if found is None:
+            spans = self._record_spans
+            found = self.groups if spans is None else _record_groups(self.groups, spans)
+            self._record_groups = found
+        return found
 
     def __repr__(self) -> str:
         return (
@@ -643,19 +826,29 @@ class RobotsTxt:
 
     # -- queries ------------------------------------------------------------------------------
 
-    def _matcher(self, user_agent: str) -> _Matcher:
+    def _matcher(self, user_agent: str) -> _Matcher | _Strictest:
         matcher = self._matchers.get(user_agent)
         if matcher is None:
-            groups, scope = self._groups_for(user_agent)
-            # Agents that select the same groups (typically: every agent the file does not name)
-            # share one index.
-            selection = f"\x00{scope}" + ",".join(str(g.index) for g in groups)
-            matcher = self._matchers.get(selection)
-            if matcher is None:
-                lines = (line for group in groups for line in group.lines)
-                matcher = self._matchers[selection] = _Matcher(lines, scope)
+            token = query_token(user_agent).token
+            matcher = self._strictest() if token is None else self._selected(token)
             self._matchers[user_agent] = matcher
         return matcher
+
+    def _selected(self, agent: str) -> _Matcher:
+        """The rules Google's selection gives ``agent``, compared as given."""
+        groups, scope = self._groups_for(agent)
+        # Agents that select the same groups (typically: every agent the file does not name)
+        # share one index.
+        selection = scope + ",".join(str(g.index) for g in groups)
+        matcher = self._selections.get(selection)
+        if matcher is None:
+            lines = (line for group in groups for line in group.lines)
+            matcher = self._selections[selection] = _Matcher(lines, scope)
+        return matcher
+
+    def _strictest(self) -> _Strictest:
+        selected = [self._selected("*"), *map(self._selected, sorted(self.named_tokens()))]
+        return _Strictest(tuple({id(m): m for m in selected}.values()))
 
     def _groups_for(
         self, user_agent: str
@@ -677,11 +870,18 @@ class RobotsTxt:
         common = by_token["\x00"]
         return common, ("global" if common else "none")
 
-    def allowed(self, url: str, user_agent: str) -> bool:
-        """Whether ``user_agent`` may fetch ``url`` (a full URL or a path, %-encoded)."""
-        if self.access is not Access.RULES:
+    def allowed(self, url: str, user_agent: str, *, reduce: bool = True) -> bool:
+        """Whether ``user_agent`` may fetch ``url`` (a full URL or a path, %-encoded).
+
+        ``user_agent`` is read as its product token (:func:`query_token`); ``reduce=False``
+        compares it as given, as Google's matcher does (for its conformance vectors)."""
+        if self.access is not _RULES:
             return self.access is Access.ALLOW_ALL
-        entry = self._matcher(user_agent).decide(_path_of(url))
+        # The agent's index is looked up inline: most queries repeat an agent already asked for.
+        matcher = self._matchers.get(user_agent) if reduce else self._selected(user_agent)
+        if matcher is None:
+            matcher = self._matcher(user_agent)
+        entry = matcher.decide(_path_of(url))
         return True if entry is None else entry[1]
 
     def deciders(self, user_agents: Iterable[str]) -> tuple[Callable[[str], Hashable], ...]:
@@ -698,21 +898,38 @@ class RobotsTxt:
         found: dict[int, Callable[[str], Hashable]] = {}
         for agent in user_agents:
             matcher = self._matcher(agent)
-            found.setdefault(id(matcher), matcher.decide)
+            # The strictest selection's answer also depends on which selection gave it.
+            key = matcher.decide_scoped if isinstance(matcher, _Strictest) else matcher.decide
+            found.setdefault(id(matcher), key)
         return tuple(found.values())
 
-    def match(self, url: str, user_agent: str) -> RobotsMatch:
-        """Like :meth:`allowed`, with the deciding rule and why."""
+    def match(self, url: str, user_agent: str, *, reduce: bool = True) -> RobotsMatch:
+        """Like :meth:`allowed`, with the deciding rule, why, and how ``user_agent`` was read."""
+        read = query_token(user_agent) if reduce else AgentToken(user_agent, None)
+        agent = read.token
+        notes = () if read.diagnostic is None else (read.diagnostic,)
         if self.access is not Access.RULES:
-            return RobotsMatch(self.access is Access.ALLOW_ALL, None, "access", self.reason)
-        matcher = self._matcher(user_agent)
-        entry = matcher.decide(_path_of(url))
+            allowed = self.access is Access.ALLOW_ALL
+            return RobotsMatch(allowed, None, "access", self.reason, agent, notes)
+        matcher = self._matcher(user_agent) if reduce else self._selected(user_agent)
+        path = _path_of(url)
+        if isinstance(matcher, _Strictest):
+            entry, scope = matcher.decide_scoped(path)
+            how = "; no product token: the strictest group that could apply"
+        else:
+            entry, scope, how = matcher.decide(path), matcher.scope, ""
         if entry is not None:
             rule = _rule(entry)
-            return RobotsMatch(rule.allow, rule, matcher.scope, "longest matching rule")
-        if matcher.scope == "none":
-            return RobotsMatch(True, None, "none", f"no group for {user_agent!r} and no '*' group")
-        return RobotsMatch(True, None, matcher.scope, "no rule matches the URL")
+            # Groups are in file order: a rule is in the last one that starts before it.
+            group = self.groups[bisect.bisect_left(self.groups, rule.line, key=_first_line) - 1]
+            reason = "longest matching rule" + how
+            return RobotsMatch(rule.allow, rule, scope, reason, agent, notes, group)
+        if scope == "none":
+            name = agent if agent is not None else user_agent
+            return RobotsMatch(
+                True, None, "none", f"no group for {name!r} and no '*' group", agent, notes
+            )
+        return RobotsMatch(True, None, scope, "no rule matches the URL" + how, agent, notes)
 
     def named_tokens(self) -> frozenset[str]:
         """The lower-cased product tokens that some group names (``*`` excluded)."""
@@ -723,12 +940,25 @@ class RobotsTxt:
         return self._named
 
     def groups_for(self, user_agent: str) -> tuple[Group, ...]:
-        """The groups whose rules apply to ``user_agent`` (merged named groups, else ``*``)."""
-        return tuple(self._groups_for(user_agent)[0])
+        """The groups whose rules apply to ``user_agent`` (merged named groups, else ``*``);
+        every group when it carries no product token (any of them could apply)."""
+        token = query_token(user_agent).token
+        return self.groups if token is None else tuple(self._groups_for(token)[0])
 
     def records_for(self, user_agent: str, key: str) -> tuple[Record, ...]:
-        """The ``key`` records inside the groups that apply to ``user_agent``, in file order."""
-        indexes = {g.index for g in self._groups_for(user_agent)[0]}
+        """The ``key`` records of the record groups that apply to ``user_agent``, in file order:
+        those naming its product token, else the ``*`` ones (RFC 9309 selection); those of every
+        group when it carries no token (any could apply: the records combine as their own
+        mechanism combines them)."""
+        token = query_token(user_agent).token
+        record_groups = self.record_groups
+        if token is None:
+            indexes = {g.index for g in record_groups}
+        else:
+            lowered = token.lower() if token.isascii() else None
+            indexes = {g.index for g in record_groups if lowered in g.tokens} or {
+                g.index for g in record_groups if g.is_global
+            }
         key = key.lower()
         return tuple(r for r in self.records if r.key == key and r.group in indexes)
 
@@ -743,15 +973,19 @@ class RobotsTxt:
         return tuple(r.value for r in self.records if r.key == "sitemap")
 
     def crawl_delay(self, user_agent: str) -> float | None:
-        """The first valid ``Crawl-delay`` (seconds) of the groups that apply to ``user_agent``."""
+        """The first valid ``Crawl-delay`` (seconds) of the groups that apply to ``user_agent``;
+        the longest of the file when it carries no product token (the slowest is safe)."""
+        delays = []
         for record in self.records_for(user_agent, "crawl-delay"):
             try:
                 delay = float(record.value)
             except ValueError:
                 continue
             if math.isfinite(delay) and delay >= 0:
-                return delay
-        return None
+                delays.append(delay)
+        if not delays:
+            return None
+        return delays[0] if query_token(user_agent).token is not None else max(delays)
 
 
 # One regex pass over the whole file splits every line into (key, value, rest): `key`/`value` for
@@ -846,6 +1080,12 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     rules: list[tuple[int, bool, str]] = []
     group_line = 0
     in_group = False
+    # The record groups: the same runs of User-agent lines, also ended by a group record. Each
+    # is a slice of its group's agents, kept as (line, group index, start, end) and made into a
+    # Group only when asked for (RobotsTxt.record_groups): most files are never asked.
+    spans: list[tuple[int, int, int, int]] = []
+    record_start = record_line = 0
+    ruled = False  # a rule or group record has followed the current record group's agents
 
     def close() -> None:
         groups.append(
@@ -896,6 +1136,13 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
         if typo and wanted("key-typo"):
             diagnostics.append(Diagnostic(number, "key-typo", f"{_decode(key)!r} read as {kind!r}"))
         if kind == "user-agent":
+            # A rule ends both groups; a group record ends only the record group (Google's
+            # parser does not know those records, so they leave its groups open).
+            if not in_group or ruled:
+                if in_group:
+                    spans.append((record_line, len(groups), record_start, len(agents)))
+                record_line, ruled = number, False
+                record_start = 0 if rules or not in_group else len(agents)
             if not in_group or rules:
                 if in_group:
                     close()
@@ -925,16 +1172,23 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
                     )
                 continue
             rules.append((number, kind == "allow", value))
+            ruled = True
         else:
             if kind not in KNOWN_RECORDS and wanted("unknown-record"):
                 diagnostics.append(
                     Diagnostic(number, "unknown-record", f"unknown key {_decode(key)!r}; kept")
                 )
-            records.append(Record(number, kind, _decode(value), len(groups) if in_group else None))
+            if in_group and kind in _GROUP_RECORDS:
+                ruled = True
+            group = len(spans) if in_group else None
+            records.append(Record(number, kind, _decode(value), group))
     if in_group:
+        spans.append((record_line, len(groups), record_start, len(agents)))
         close()
     for code, seen in counts.items():
         if seen > _DIAGNOSTICS_PER_CODE:
             more = seen - _DIAGNOSTICS_PER_CODE
             diagnostics.append(Diagnostic(0, code, f"{more} more lines like these not listed"))
-    return RobotsTxt(tuple(groups), tuple(records), tuple(diagnostics), size=size)
+    robots = RobotsTxt(tuple(groups), tuple(records), tuple(diagnostics), size=size)
+    robots._record_spans = spans
+    return robots

@@ -247,6 +247,8 @@ def license_urls_from_robots(
     Without ``user_agent``, every line. With one, the candidate set of §4.4.2-4.4.3: the lines in
     the groups that apply to that crawler (RFC 9309 selection: named groups merged, else ``*``);
     when those groups have none, the lines outside any group and those of the ``*`` group.
+    A line belongs to the ``User-agent`` lines just before it (a group rule: a ``User-agent``
+    line after it starts another group, see :attr:`RobotsTxt.record_groups`).
     (Reading chosen: the pre-1.0 guide called ``License`` global, so files written to it put the
     line anywhere, often at the end of the ``*`` group; such a line is read as global.)
     """
@@ -257,7 +259,7 @@ def license_urls_from_robots(
         selected = robots.records_for(user_agent, "license")
         if not selected:
             selected = tuple(
-                r for r in records if r.group is None or robots.groups[r.group].is_global
+                r for r in records if r.group is None or robots.record_groups[r.group].is_global
             )
         records = selected
     diagnostics: list[Diagnostic] = []
@@ -273,7 +275,7 @@ def license_urls_from_robots(
             diagnostics.append(Diagnostic(record.line, "duplicate", f"{url!r} named again"))
             continue
         seen.add(url)
-        agents = robots.groups[record.group].agents if record.group is not None else ()
+        agents = robots.record_groups[record.group].agents if record.group is not None else ()
         links.append(
             LicenseLink(url, Carrier.ROBOTS_TXT, record.line, value, True, RSL_MEDIA_TYPE, agents)
         )

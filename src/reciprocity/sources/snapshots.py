@@ -786,32 +786,15 @@ class _Loader:
     def load_directory(self, folder: Path) -> None:
         """A folder of robots.txt host files (``example.com.txt`` …) and WARC files."""
         self.count("directories")
-        referenced: set[Path] = set()
-        tsv = folder / _TSV
-        if tsv.is_file():
-            referenced = self._load_tsv(tsv, folder)
-        for sub, schemes in (
-            (folder, ("http", "https")),
-            (folder / "http", ("http",)),
-            (folder / "https", ("https",)),
-        ):
-            if sub is not folder and not sub.is_dir():
+        referenced = self._load_tsv(folder / _TSV, folder) if (folder / _TSV).is_file() else set()
+        for sub, schemes, entry in _folder_entries(folder, referenced):
+            if entry.is_dir():
                 continue
-            try:
-                entries = sorted(sub.iterdir())
-            except OSError as exc:
-                raise InputError(exc.strerror or str(exc), path=sub) from None
-            for entry in entries:
-                name = entry.name
-                if name.startswith(".") or name == _TSV or name.lower().startswith("readme"):
-                    continue
-                if entry.resolve() in referenced or entry.is_dir():
-                    continue
-                if _WARC_NAME_RE.search(name):
-                    if sub is folder:
-                        self.load_warc(entry)
-                    continue
-                self._load_host_file(entry, schemes)
+            if _WARC_NAME_RE.search(entry.name):
+                if sub is folder:
+                    self.load_warc(entry)
+                continue
+            self._load_host_file(entry, schemes)
 
     def load_site_directory(self, folder: Path) -> None:
         """A folder laid out like the sites: ``HOST[:port]/<path>`` is the body of a 200 for
@@ -819,34 +802,20 @@ class _Loader:
         beside the host folders are read, and ``snapshots.tsv`` gives dated copies."""
         self.count("site folders")
         self.site_files = True
-        referenced: set[Path] = set()
-        tsv = folder / _TSV
-        if tsv.is_file():
-            referenced = self._load_tsv(tsv, folder)
-        for sub, schemes in (
-            (folder, ("http", "https")),
-            (folder / "http", ("http",)),
-            (folder / "https", ("https",)),
-        ):
-            if sub is not folder and not sub.is_dir():
+        referenced = self._load_tsv(folder / _TSV, folder) if (folder / _TSV).is_file() else set()
+        for sub, schemes, entry in _folder_entries(folder, referenced):
+            name = entry.name
+            if sub is folder and name in ("http", "https") and entry.is_dir():
                 continue
-            for entry in _entries(sub):
-                name = entry.name
-                if name.startswith(".") or name == _TSV or name.lower().startswith("readme"):
-                    continue
-                if sub is folder and name in ("http", "https") and entry.is_dir():
-                    continue
-                if entry.resolve() in referenced:
-                    continue
-                if entry.is_file() and _WARC_NAME_RE.search(name):
-                    if sub is folder:
-                        self.load_warc(entry, site=True)
-                    continue
-                authority = _authority(name) if entry.is_dir() else None
-                if authority is None:
-                    self.problem(f"{entry}: not a host folder (<host>[:port]/); skipped")
-                    continue
-                self._load_host_folder(entry, authority, schemes, referenced)
+            if entry.is_file() and _WARC_NAME_RE.search(name):
+                if sub is folder:
+                    self.load_warc(entry, site=True)
+                continue
+            authority = _authority(name) if entry.is_dir() else None
+            if authority is None:
+                self.problem(f"{entry}: not a host folder (<host>[:port]/); skipped")
+                continue
+            self._load_host_folder(entry, authority, schemes, referenced)
 
     def _load_host_folder(
         self, folder: Path, authority: str, schemes: Sequence[str], referenced: set[Path]
@@ -1086,6 +1055,27 @@ def _entries(folder: Path) -> list[Path]:
         return sorted(folder.iterdir())
     except OSError as exc:
         raise InputError(exc.strerror or str(exc), path=folder) from None
+
+
+def _folder_entries(
+    folder: Path, referenced: set[Path]
+) -> Iterator[tuple[Path, tuple[str, ...], Path]]:
+    """(sub-folder, the schemes it stands for, entry) of a snapshot folder: the folder itself
+    (both schemes), then its ``http/`` and ``https/`` when present; hidden files, READMEs, the
+    TSV and the files it names left out."""
+    for sub, schemes in (
+        (folder, ("http", "https")),
+        (folder / "http", ("http",)),
+        (folder / "https", ("https",)),
+    ):
+        if sub is not folder and not sub.is_dir():
+            continue
+        for entry in _entries(sub):
+            name = entry.name
+            if name.startswith(".") or name == _TSV or name.lower().startswith("readme"):
+                continue
+            if entry.resolve() not in referenced:
+                yield sub, schemes, entry
 
 
 def load_snapshots(

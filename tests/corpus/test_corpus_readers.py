@@ -27,10 +27,10 @@ from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers import (
     MAX_INFLATE,
     ColumnNames,
-    _split_http,
     detect_format,
     read_documents,
 )
+from reciprocity.corpus.readers.http import _split_http
 from reciprocity.corpus.values import parse_date
 from reciprocity.errors import InputError, UsageError
 
@@ -513,9 +513,9 @@ def test_content_codings(tmp_path: Path) -> None:
 
 
 def test_payload_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reciprocity.corpus import readers
+    from reciprocity.corpus.readers import warc
 
-    monkeypatch.setattr(readers, "MAX_PAYLOAD", 1000)
+    monkeypatch.setattr(warc, "MAX_PAYLOAD", 1000)
     big = _response(b"<html>" + b"x" * 5000 + b"</html>")
     path = tmp_path / "big.warc.gz"
     path.write_bytes(gzip.compress(_record("response", "https://big.example/", big, 1, HTTP)))
@@ -527,9 +527,9 @@ def test_payload_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_oversized_json_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reciprocity.corpus import readers
+    from reciprocity.corpus.readers import lines
 
-    monkeypatch.setattr(readers, "MAX_LINE", 100)
+    monkeypatch.setattr(lines, "MAX_LINE", 100)
     path = tmp_path / "long.jsonl"
     rows = [
         {"url": "https://a.example/"},

@@ -1,0 +1,135 @@
+"""Corpus readers: every input becomes a stream of :class:`Document`, each with its provenance.
+
+:func:`read_documents` reads one input, whatever its format (:func:`detect_format` tells which,
+from the content first and the file name second):
+
+- **WARC** (``.warc``, ``.warc.gz`` per-record or single-stream gzip, also zstd/bz2/xz streams),
+  read through FastWARC. ``response`` and ``resource`` records whose ``WARC-Target-URI`` is an
+  http(s) URL become documents; ``request``, ``metadata``, ``warcinfo``, ``conversion`` and
+  ``revisit`` records are skipped (a revisit stores no payload: what it refers to is audited with
+  the record that stores it). ``offset`` is the byte offset of the record in the file (of its gzip
+  member for per-record gzip, as in the Common Crawl index; in the decompressed stream for a
+  single-stream file).
+- **ARC** (``.arc``, ``.arc.gz``), the Internet Archive's format before WARC, read here directly.
+- **JSON Lines** (``.jsonl``/``.ndjson``/``.json``, plain or gz/zst/bz2/xz; a ``.json`` holding
+  one array works too), **Parquet**, **Arrow** files, and **folders**: a Hugging Face dataset
+  saved with ``save_to_disk`` (``state.json`` + Arrow stream files, or ``dataset_dict.json`` with
+  one folder per split), a dataset snapshot of Parquet/JSONL files, or any folder of the above.
+  Rows map to documents through :class:`ColumnNames`; ``offset`` is the 0-based row (line) number
+  in the file named by ``source``.
+
+Robustness: bad *content* never raises. A truncated or corrupt record, a corrupt gzip member,
+garbage between records, an unparseable JSON line or an unreadable row group each becomes a
+``Document`` with ``error`` set (and whatever could be recovered: offset, record id, URL, date),
+and reading goes on at the next readable record when the framing allows it (per-record gzip
+members, plain WARC/ARC records, JSON lines, Parquet row groups); otherwise the reader stops after
+the error document. Misuse raises: a missing file, an input of no known format, or a Parquet/
+Arrow table without the configured URL column (:class:`~reciprocity.errors.UsageError`).
+
+Memory stays bounded: everything streams, and one record's payload is capped at
+:data:`MAX_PAYLOAD` bytes, a decoded ``Content-Encoding`` at :data:`MAX_INFLATE` (gzip bombs), a
+header block at :data:`MAX_HEADER` and a JSON line at :data:`MAX_LINE`.
+
+Layout: this module dispatches; :mod:`.detect` tells the format, :mod:`.warc` and :mod:`.arc`
+read web archives, :mod:`.http` their stored HTTP responses, :mod:`.lines` JSON Lines and JSON
+arrays, :mod:`.tables` Parquet, Arrow and dataset folders, :mod:`.rows` maps a row to a document,
+and :mod:`.damage` builds the error documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from reciprocity.corpus.compression import head_of
+from reciprocity.corpus.document import Document
+from reciprocity.corpus.framing import MAX_HEADER
+from reciprocity.corpus.readers.arc import _read_arc
+from reciprocity.corpus.readers.detect import FORMATS, _format_by_name, _sniff, detect_format
+from reciprocity.corpus.readers.http import MAX_INFLATE
+from reciprocity.corpus.readers.lines import MAX_LINE, _read_json
+from reciprocity.corpus.readers.rows import ColumnNames, _Skip
+from reciprocity.corpus.readers.tables import _dataset_files, _read_arrow, _read_parquet
+from reciprocity.corpus.readers.warc import MAX_PAYLOAD, _read_warc
+
+__all__ = [
+    "FORMATS",
+    "MAX_HEADER",
+    "MAX_INFLATE",
+    "MAX_LINE",
+    "MAX_PAYLOAD",
+    "ColumnNames",
+    "detect_format",
+    "read_documents",
+]
+
+
+def read_documents(
+    path: str | Path,
+    *,
+    columns: ColumnNames = ColumnNames(),
+    limit: int | None = None,
+    start: int = 0,
+) -> Iterator[Document]:
+    """The documents of one input, in file order, from the ``start``-th, at most ``limit``.
+
+    ``start`` counts documents as this function yields them (error documents included), so a
+    run that stopped after N documents resumes with ``start=N`` and yields exactly the rest.
+    Skipping is cheap where the format allows it (JSON lines are not parsed, Parquet row groups
+    and Arrow batches are skipped whole); in WARC files the skipped records are still read.
+    """
+    if start < 0:
+        raise ValueError("start must be 0 or more")
+    if limit is not None and limit < 0:
+        raise ValueError("limit must be 0 or more")
+    # Checked now, not at the first next(): a wrong path should fail where it is given.
+    kind = detect_format(path)
+    skip = _Skip(start)
+    return _bounded(_read(Path(path), str(path), kind, columns, skip), skip, limit)
+
+
+def _bounded(docs: Iterator[Document], skip: _Skip, limit: int | None) -> Iterator[Document]:
+    try:
+        if limit == 0:
+            return
+        count = 0
+        for doc in docs:
+            if skip.remaining > 0:
+                skip.remaining -= 1
+                continue
+            yield doc
+            count += 1
+            if limit is not None and count >= limit:
+                return
+    finally:
+        # A caller that stops early (limit reached) must not leave the file open until GC.
+        close = getattr(docs, "close", None)
+        if close is not None:
+            close()
+
+
+def _read(
+    path: Path, source: str, kind: str, columns: ColumnNames, skip: _Skip
+) -> Iterator[Document]:
+    if kind == "warc":
+        return _read_warc(path, source)
+    if kind == "arc":
+        return _read_arc(path, source)
+    if kind == "jsonl":
+        return _read_json(path, source, columns, skip)
+    if kind == "parquet":
+        return _read_parquet(path, source, columns, skip)
+    if kind == "arrow":
+        return _read_arrow(path, source, columns, skip)
+    return _read_folder(path, source, columns, skip)
+
+
+def _read_folder(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
+    base = Path(source)
+    for file in _dataset_files(path):
+        # source names the data file itself, so that (source, offset) finds the row again.
+        name = str(base / file.relative_to(path))
+        kind = _sniff(head_of(file)) or _format_by_name(file)
+        if kind is None or kind == "dataset":
+            continue
+        yield from _read(file, name, kind, columns, skip)

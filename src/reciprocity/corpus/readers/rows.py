@@ -1,0 +1,158 @@
+"""Rows to documents: :class:`ColumnNames` (where a row keeps what a :class:`Document` needs),
+the mapping of one row (JSON object, Parquet/Arrow row) to a document, and the shared count of
+documents still to skip."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reciprocity.corpus.document import Document
+from reciprocity.corpus.readers.damage import _error
+from reciprocity.corpus.readers.http import _header, _parse_header_block
+from reciprocity.corpus.values import header_text, parse_date
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnNames:
+    """Where a JSONL/Parquet/dataset row keeps what a :class:`Document` needs.
+
+    A name may be a dotted path into nested objects (``"metadata.url"``), used when no column
+    of that exact name exists. An empty name turns a column off.
+    """
+
+    url: str = "url"
+    html: tuple[str, ...] = ("html", "content", "text")
+    """Candidate payload columns, first non-empty one wins: raw HTML first, then text."""
+    headers: str = "headers"
+    """HTTP response headers: a mapping, a list of (name, value) pairs, or a raw header block."""
+    date: str = "date"
+    """Capture date: ISO 8601 text, a 14-digit WARC/CDX stamp, an HTTP date, or POSIX time."""
+    id: str = "id"
+
+    def __post_init__(self) -> None:
+        # A single name is an easy slip for the one plural field; a str would iterate by letter.
+        html: object = self.html
+        if isinstance(html, str):
+            object.__setattr__(self, "html", (html,) if html else ())
+
+    def names(self) -> tuple[str, ...]:
+        """Every configured column name, empty ones left out."""
+        return tuple(c for c in (self.url, *self.html, self.headers, self.date, self.id) if c)
+
+
+class _Skip:
+    """Documents still to skip, shared by a reader (which may skip cheaply) and the wrapper."""
+
+    __slots__ = ("remaining",)
+
+    def __init__(self, remaining: int) -> None:
+        self.remaining = remaining
+
+
+def _lookup(row: Mapping[str, Any], name: str) -> Any:
+    """A column's value: the exact name first, then a dotted path into nested objects."""
+    if not name:
+        return None
+    if name in row:
+        return row[name]
+    value: Any = row
+    for part in name.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _as_headers(value: Any) -> tuple[int | None, tuple[tuple[str, str], ...]]:
+    """(status, headers) from a mapping, a list of pairs, or a raw header block."""
+    if value is None:
+        return None, ()
+    if isinstance(value, bytes):
+        value = header_text(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{"):
+            try:
+                return _as_headers(json.loads(text))
+            except (ValueError, RecursionError):
+                pass
+        return _parse_header_block(_clean(text).encode("utf-8"))
+    pairs: list[tuple[str, str]] = []
+    items: list[Any]
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        return None, ()
+    for item in items:
+        if isinstance(item, Mapping):
+            name = item.get("name", item.get("key"))
+            item = (name, item.get("value"))
+        if not isinstance(item, (list, tuple)) or len(item) != 2 or not item[0]:
+            continue
+        name, field_value = item
+        values = field_value if isinstance(field_value, (list, tuple)) else [field_value]
+        pairs.extend((_cell_text(name), _cell_text(v)) for v in values if v is not None)
+    status = None
+    code = _header(tuple(pairs), ":status")  # HTTP/2 dumps carry the status as a pseudo-header
+    if code is not None and code.isdigit():
+        status = int(code)
+    return status, tuple(pairs)
+
+
+def _cell_text(value: Any) -> str:
+    return header_text(value) if isinstance(value, bytes) else _clean(str(value))
+
+
+def _clean(text: str) -> str:
+    """``text`` without lone surrogates (JSON may escape them; UTF-8 cannot hold them, so a
+    Parquet writer down the line would fail on them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _row_document(
+    row: Mapping[str, Any], source: str, offset: int, columns: ColumnNames
+) -> Document:
+    raw_url = _lookup(row, columns.url)
+    url = header_text(raw_url) if isinstance(raw_url, bytes) else raw_url
+    raw_id = _lookup(row, columns.id)
+    record_id = None if raw_id is None or raw_id == "" else _cell_text(raw_id)
+    when = parse_date(_lookup(row, columns.date))
+    if not isinstance(url, str) or not url.strip():
+        what = "no" if url is None or url == "" else f"a {type(url).__name__} as"
+        return _error(
+            source,
+            offset,
+            f"row {offset} has {what} URL in column {columns.url!r}",
+            record_id=record_id,
+            date=when,
+        )
+    body: bytes | None = None
+    for name in columns.html:
+        value = _lookup(row, name)
+        if isinstance(value, str) and value:
+            body = value.encode("utf-8", "surrogatepass")
+            break
+        if isinstance(value, bytes) and value:
+            body = value
+            break
+    status, headers = _as_headers(_lookup(row, columns.headers))
+    return Document(
+        source=source,
+        offset=offset,
+        record_id=record_id,
+        url=_clean(url.strip()),
+        date=when,
+        status=status,
+        headers=headers,
+        body=body,
+        content_type=_header(headers, "content-type", last=True),
+    )

@@ -1,0 +1,351 @@
+"""WARC files through FastWARC (plain, per-record gzip, or one compressed stream), with
+resynchronisation after damage; one record's payload is kept up to :data:`MAX_PAYLOAD` bytes."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from reciprocity.corpus.compression import CHUNK, compression_of, decompressing
+from reciprocity.corpus.document import Document
+from reciprocity.corpus.framing import (
+    MAX_HEADER,
+    content_failure,
+    inflate_member,
+    parse_warc_head,
+    per_record_gzip,
+    warc_record_length,
+)
+from reciprocity.corpus.readers.damage import _describe, _error
+from reciprocity.corpus.readers.http import _http_document
+from reciprocity.corpus.values import is_web, parse_date, unwrap_uri
+
+MAX_PAYLOAD = 32 << 20
+"""Bytes of one record's payload kept: the signals a document carries sit in its headers and
+the head of its HTML, so a larger capture is kept cut, not refused."""
+_SCAN_BLOCK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b\x08"  # with the deflate method byte: fewer false hits when resyncing
+_WARC_VERSION = re.compile(rb"WARC/\d+\.\d+\r?\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """The last record FastWARC gave, where recovery starts from."""
+
+    offset: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """Where a FastWARC pass started, the last record it gave, and what stopped it."""
+
+    pos: int
+    last: _Seen | None
+    failure: str | None
+
+
+def _read_warc(path: Path, source: str) -> Iterator[Document]:
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        kind = compression_of(fh.read(8))
+        if kind is None:
+            yield from _warc_framed(fh, source, size, gzipped=False)
+        elif kind == "gzip" and per_record_gzip(fh, warc_record_length):
+            yield from _warc_framed(fh, source, size, gzipped=True)
+        else:
+            yield from _warc_stream(fh, source, kind)
+
+
+def _warc_framed(fh: IO[bytes], source: str, size: int, *, gzipped: bool) -> Iterator[Document]:
+    """Records of a plain or per-record-gzip WARC, resynchronising after damage.
+
+    FastWARC reads; when it stops early (an exception, or a silent end before the end of the
+    file), the damage is located here, reported as one error document, and FastWARC starts
+    again at the next gzip member (or ``WARC/`` line) that begins a record.
+    """
+    reported: set[int] = set()
+    pos = 0
+    while pos < size:
+        fh.seek(pos)
+        last: _Seen | None = None
+        failure: str | None = None
+        for record in _fastwarc(fh):
+            if isinstance(record, BaseException):
+                failure = _describe(record)
+                break
+            last = _Seen(record.stream_pos, str(record.record_type))
+            outcome = _warc_document(record, source)
+            if outcome is None:
+                continue
+            document, broken = outcome
+            if document.error is not None:
+                reported.add(document.offset)
+            yield document
+            if broken:
+                failure = document.error
+                break
+        if gzipped:
+            resume = yield from _recover_gzip(fh, source, _Stop(pos, last, failure), reported)
+        else:
+            resume = yield from _recover_plain(
+                fh, source, size, _Stop(pos, last, failure), reported
+            )
+        if resume is None or resume <= pos:
+            return
+        pos = resume
+
+
+def _warc_stream(fh: IO[bytes], source: str, kind: str) -> Iterator[Document]:
+    """Records of a single-stream compressed WARC: offsets are in the decompressed stream, and
+    damage ends the reading (a deflate or zstd stream cannot be re-entered in the middle)."""
+    fh.seek(0)
+    stream = decompressing(fh, kind)
+    for record in _fastwarc(stream):
+        if isinstance(record, BaseException):
+            try:
+                at = stream.tell()
+            except Exception:
+                at = 0
+            yield _error(
+                source,
+                at,
+                f"unreadable {kind} stream near decompressed offset {at}: {_describe(record)} "
+                "(a single compressed stream cannot be resynchronised; the rest is lost)",
+            )
+            return
+        outcome = _warc_document(record, source)
+        if outcome is None:
+            continue
+        document, broken = outcome
+        yield document
+        if broken:
+            return
+
+
+def _fastwarc(stream: IO[bytes]) -> Iterator[WarcRecord | BaseException]:
+    """FastWARC's records of ``stream``, then what stopped it early (if anything) as the last
+    item, so that callers tell damage from the end without a try block around each step."""
+    try:
+        yield from ArchiveIterator(stream, parse_http=False)
+    except BaseException as exc:
+        if not content_failure(exc):
+            raise
+        yield exc
+
+
+def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | None:
+    """The document of a record (``None`` if it is not one), and whether reading it broke."""
+    fields = {k.lower(): v for k, v in reversed(record.headers.to_tuples())}
+    offset = record.stream_pos
+    warc_type = fields.get("warc-type")
+    if warc_type is None:
+        # FastWARC hands out a header cut short (a file that ends inside it) as a typeless record.
+        return _error(source, offset, "WARC record header is incomplete (no WARC-Type)"), False
+    if record.record_type not in (WarcRecordType.response, WarcRecordType.resource):
+        return None
+    url = unwrap_uri(fields.get("warc-target-uri"))
+    if not is_web(url):
+        return None  # dns:, metadata://, filedesc: … describe the crawl, not a document
+    record_id = fields.get("warc-record-id")
+    when = parse_date(fields.get("warc-date"))
+    declared = record.content_length
+    known: dict[str, Any] = {"record_id": record_id, "url": url, "date": when, "length": declared}
+    try:
+        # read(n) allocates n bytes whatever the record holds (+50 µs a record at 32 MiB):
+        # the declared length bounds a plain read() already, so the cap is passed only above it.
+        if declared <= MAX_PAYLOAD:
+            block = record.reader.read()
+            beyond = 0
+        else:
+            block = record.reader.read(MAX_PAYLOAD)
+            beyond = record.reader.consume() if len(block) >= MAX_PAYLOAD else 0
+    except BaseException as exc:
+        if not content_failure(exc):
+            raise
+        return _error(
+            source, offset, f"unreadable record at offset {offset}: {_describe(exc)}", **known
+        ), True
+    got = len(block) + beyond
+    if got < declared:
+        message = f"truncated record at offset {offset}: {got} of {declared} bytes"
+        return _error(source, offset, message, **known), False
+    digest = fields.get("warc-payload-digest")
+    if record.record_type == WarcRecordType.resource:
+        return Document(
+            source=source,
+            offset=offset,
+            record_id=record_id,
+            url=url,
+            date=when,
+            body=block,
+            content_type=fields.get("content-type"),
+            length=declared,
+            payload_digest=digest,
+        ), False
+    document = _http_document(
+        source,
+        offset,
+        record_id=record_id,
+        url=url,
+        when=when,
+        block=block,
+        length=declared,
+        payload_digest=digest,
+    )
+    return document, False
+
+
+def _known_from_head(head: bytes) -> tuple[dict[str, Any], str]:
+    """What a damaged record's header still tells: document fields, and a note for the error."""
+    fields, _ = parse_warc_head(head)
+    if not fields:
+        return {}, ""
+    kind = fields.get("warc-type", "")
+    known: dict[str, Any] = {
+        "record_id": fields.get("warc-record-id"),
+        "url": unwrap_uri(fields.get("warc-target-uri")),
+        "date": parse_date(fields.get("warc-date")),
+    }
+    length = fields.get("content-length", "")
+    if length.isdigit():
+        known["length"] = int(length)
+    return known, f" ({kind} record)" if kind else ""
+
+
+def _gzip_starts(fh: IO[bytes], at: int, accept: Callable[[bytes], bool]) -> bool:
+    # Enough output for an ARC header line (a URL can be long); a WARC needs its first line only.
+    member = inflate_member(fh, at, keep=2048, stop_after=2048)
+    return member.status in ("ok", "longer") and accept(member.head)
+
+
+def _scan(fh: IO[bytes], start: int, needle: bytes, accept: Callable[[int], bool]) -> int | None:
+    """The first offset from ``start`` where ``needle`` occurs and ``accept`` agrees."""
+    pos = start
+    while True:
+        fh.seek(pos)
+        block = fh.read(_SCAN_BLOCK)
+        if len(block) < len(needle):
+            return None
+        found = block.find(needle)
+        while found != -1:
+            if accept(pos + found):
+                return pos + found
+            found = block.find(needle, found + 1)
+        pos += len(block) - len(needle) + 1
+
+
+def _only_padding(fh: IO[bytes], at: int) -> bool:
+    """Whether nothing but blank lines and NUL padding follows ``at``."""
+    fh.seek(at)
+    while block := fh.read(_SCAN_BLOCK):
+        if block.strip(b"\r\n\t \x00"):
+            return False
+    return True
+
+
+def _recover_gzip(
+    fh: IO[bytes], source: str, stop: _Stop, reported: set[int]
+) -> Generator[Document, None, int | None]:
+    """Locate the damage after ``stop.last`` in a per-record gzip WARC, report it (once per
+    offset), and return where the next readable record starts (``None``: the end)."""
+    pos, last, failure = stop.pos, stop.last, stop.failure
+    if last is None:
+        at = pos
+    else:
+        member = inflate_member(fh, last.offset)
+        if member.status == "ok" and member.end is not None:
+            if _only_padding(fh, member.end):
+                return None  # the clean end of the file
+            at = member.end
+        else:
+            at = last.offset  # the member FastWARC read last is itself broken
+    if at not in reported:
+        reported.add(at)
+        yield _gzip_damage(fh, source, at, failure)
+    return _scan(fh, at + 1, _GZIP_MAGIC, lambda c: _gzip_starts(fh, c, _is_warc_head))
+
+
+def _is_warc_head(head: bytes) -> bool:
+    return _WARC_VERSION.match(head) is not None
+
+
+def _gzip_damage(fh: IO[bytes], source: str, at: int, failure: str | None) -> Document:
+    member = inflate_member(fh, at)
+    known, note = _known_from_head(member.head)
+    if member.status == "not-gzip":
+        message = f"bytes at offset {at} are not a gzip member (garbage between records)"
+    elif member.status in ("truncated", "eof"):
+        message = f"file ends inside the gzip member at offset {at}{note}: truncated"
+    elif member.status == "corrupt":
+        message = f"corrupt gzip member at offset {at}{note}: {member.message}"
+    else:
+        detail = f": {failure}" if failure else ""
+        message = f"gzip member at offset {at}{note} holds no readable WARC record{detail}"
+    return _error(source, at, message, **known)
+
+
+def _recover_plain(
+    fh: IO[bytes], source: str, size: int, stop: _Stop, reported: set[int]
+) -> Generator[Document, None, int | None]:
+    """As :func:`_recover_gzip`, for an uncompressed WARC (records found by ``WARC/`` lines)."""
+    pos, last, failure = stop.pos, stop.last, stop.failure
+    known: dict[str, Any] = {}
+    if last is None:
+        at = pos
+        message = f"bytes at offset {at} are not a WARC record"
+    else:
+        fh.seek(last.offset)
+        head = fh.read(MAX_HEADER)
+        length = warc_record_length(head)
+        if length is None:
+            at = last.offset
+            message = f"file ends inside the WARC header at offset {at}"
+        elif last.offset + length > size:
+            at = last.offset
+            known, _ = _known_from_head(head)
+            message = (
+                f"file ends inside the {last.kind} record at offset {at}: truncated "
+                f"({size - at} of {length} bytes)"
+            )
+        else:
+            end = last.offset + length
+            if _only_padding(fh, end):
+                return None  # the clean end of the file
+            at = _skip_blank(fh, end)
+            message = (
+                f"bytes at offset {at} are not a WARC record (the Content-Length of the "
+                f"{last.kind} record at offset {last.offset} may be wrong)"
+            )
+            if failure:
+                message += f": {failure}"
+    if at not in reported:
+        reported.add(at)
+        yield _error(source, at, message, **known)
+    origin = (last.offset if last is not None else pos) + 1
+    return _scan(fh, origin, b"WARC/", lambda c: _plain_starts(fh, c))
+
+
+def _skip_blank(fh: IO[bytes], at: int) -> int:
+    fh.seek(at)
+    while block := fh.read(CHUNK):
+        rest = block.lstrip(b"\r\n\t \x00")
+        if rest:
+            return at + len(block) - len(rest)
+        at += len(block)
+    return at
+
+
+def _plain_starts(fh: IO[bytes], at: int) -> bool:
+    if at > 0:
+        fh.seek(at - 1)
+        if fh.read(1) != b"\n":
+            return False  # a record starts a line
+    fh.seek(at)
+    return _is_warc_head(fh.read(16))

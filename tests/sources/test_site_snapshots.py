@@ -66,7 +66,7 @@ def test_lookup_gives_robots_txt_and_the_files_of_the_origin(tmp_path: Path) -> 
     assert sorted(f.kind for f in choice.files) == ["ai.txt", "tdmrep.json"]
     provenance = choice.provenance()
     assert [p["kind"] for p in provenance] == ["robots.txt", "tdmrep.json", "ai.txt"]
-    assert all({"source", "fetched", "status", "served_by"} <= p.keys() for p in provenance)
+    assert all({"source", "date", "status", "served_by"} <= p.keys() for p in provenance)
     # A host with files but no robots.txt: a choice without snapshots.
     only = snapshots.lookup("https://shop.example:8080/x", when=T1, as_of="crawl")
     assert only is not None

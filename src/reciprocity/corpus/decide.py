@@ -19,7 +19,7 @@ from reciprocity.signals.statement import Carrier
 from reciprocity.signals.tdmrep import TdmRepFile
 from reciprocity.sources.site import SiteSource
 from reciprocity.sources.site_files import FileKind, SiteFile, rsl_links
-from reciprocity.sources.snapshots import Choice, Snapshot
+from reciprocity.sources.snapshots import Snapshot
 from reciprocity.urls import host_of, registrable_domain
 from reciprocity.uses import Stance, Use
 
@@ -139,10 +139,9 @@ def _decision(
 
 
 # Evidence from a site's own files is shared by its pages (reciprocity.site_evidence): its record
-# is built once. An entry holds its evidence, so no other object can take its id.
-_SITE_CARRIERS: Final = frozenset(
-    {Carrier.ROBOTS_TXT, Carrier.TDMREP_JSON, Carrier.AI_TXT, Carrier.RSL_XML}
-)
+# is built once. An entry holds its evidence, so no other object can take its id. (A tdmrep.json
+# statement is made anew for each page, with the page's own header and meta: never shared.)
+_SITE_CARRIERS: Final = frozenset({Carrier.ROBOTS_TXT, Carrier.AI_TXT, Carrier.RSL_XML})
 _RECORDS: dict[int, tuple[Evidence, dict[str, Any]]] = {}
 _RECORDS_LIMIT: Final = 8192
 
@@ -161,45 +160,6 @@ def evidence_records(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
                 _RECORDS.clear()
             _RECORDS[id(item)] = (item, record)
         records.append(record)
-    return records
-
-
-def _snapshot_records(choice: Choice | None) -> list[dict[str, Any]]:
-    """The ``snapshots`` column: each copy of a site file that applied (robots.txt first; an
-    absent file, a 404, included), where it was read and when; the choice's note on the first."""
-    if choice is None:
-        return []
-    records = [
-        {
-            "kind": "robots.txt",
-            "url": s.url,
-            "source": s.source,
-            "offset": s.offset,
-            "date": s.fetched,
-            "status": s.status,
-            "served_by": s.served_by,
-            "note": s.note or None,
-        }
-        for s in choice.snapshots
-    ]
-    records.extend(
-        {
-            "kind": f.kind,
-            "url": f.url,
-            "source": f.source,
-            "offset": None,
-            "date": f.fetched,
-            "status": f.status,
-            "served_by": f.served_by,
-            "note": f.note or None,
-        }
-        for f in choice.files
-    )
-    if records and choice.note:
-        first = records[0]
-        first["note"] = "; ".join(
-            n for n in (first["note"], choice.note) if isinstance(n, str) and n
-        )
     return records
 
 
@@ -302,5 +262,5 @@ def decide(document: Document, robots: SiteSource | None, policy: AuditPolicy) -
     row["licenses"], row["license_urls"] = _licences(evidence)
     row["evidence"] = evidence_records(evidence)
     row["conflicts"] = [c.to_dict(index) for c in decision.conflicts]
-    row["snapshots"] = _snapshot_records(choice)
+    row["snapshots"] = choice.provenance() if choice is not None else []
     return row

@@ -195,16 +195,30 @@ class Choice:
         }
 
     def provenance(self) -> list[dict[str, Any]]:
-        """One record per copy that applied (robots.txt first), each with its ``kind``, URL,
-        ``source`` (file:offset, input:offset or URL), date, HTTP status, note and
-        ``served_by``; the choice's own note is on the first record (``choice_note``)."""
-        found: list[dict[str, Any]] = [
-            {"kind": "robots.txt", **s.to_dict()} for s in self.snapshots
-        ]
-        found.extend(f.to_dict() for f in self.files)
+        """One record per copy that applied, robots.txt first (absent site files, a 404,
+        included), as the ``snapshots`` column of ``decisions.parquet`` holds it: ``kind``,
+        ``url``, ``source`` (file:offset, input:offset or URL), ``offset`` (of a robots.txt
+        snapshot's WARC record), ``date``, ``status``, ``served_by`` and ``note``; the choice's
+        own note joins the first record's."""
+        found = [_copy_record("robots.txt", s, s.offset) for s in self.snapshots]
+        found.extend(_copy_record(f.kind, f, None) for f in self.files)
         if found and self.note:
-            found[0]["choice_note"] = self.note
+            first = found[0]
+            first["note"] = "; ".join(n for n in (first["note"], self.note) if n)
         return found
+
+
+def _copy_record(kind: str, copy: Snapshot | SiteFile, offset: int | None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "url": copy.url,
+        "source": copy.source,
+        "offset": offset,
+        "date": copy.fetched,
+        "status": copy.status,
+        "served_by": copy.served_by,
+        "note": copy.note or None,
+    }
 
 
 # -- URLs and origins ----------------------------------------------------------------------------

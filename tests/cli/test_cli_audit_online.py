@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from file_server import FileServer
 
 from reciprocity.cli import EXIT_OK, main
 from reciprocity.sources.snapshots import SnapshotEntry, write_snapshot_warc
@@ -22,43 +21,18 @@ CRAWLED = datetime(2026, 6, 1, tzinfo=timezone.utc)
 PAGE = b"<html><head><title>t</title></head><body>text</body></html>"
 
 
-class Server:
+def _robots_server(status: int, robots: bytes) -> FileServer:
     """Serves one robots.txt body (or status) and counts requests."""
-
-    def __init__(self, status: int, robots: bytes) -> None:
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append(self.path)
-                found = self.path == "/robots.txt"
-                self.send_response(status if found else 404)
-                self.send_header("Content-Type", "text/plain")
-                body = robots if found else b""
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return FileServer().serve({"/robots.txt": ("text/plain", robots)}, status=status)
 
 
 @pytest.fixture
-def servers() -> Iterator[dict[str, Server]]:
+def servers() -> Iterator[dict[str, FileServer]]:
     found = {
-        "blocked": Server(200, b"User-agent: CCBot\nDisallow: /\n"),
-        "open": Server(200, b"User-agent: *\nAllow: /\n"),
-        "missing": Server(404, b""),
-        "failing": Server(503, b""),
+        "blocked": _robots_server(200, b"User-agent: CCBot\nDisallow: /\n"),
+        "open": _robots_server(200, b"User-agent: *\nAllow: /\n"),
+        "missing": _robots_server(404, b""),
+        "failing": _robots_server(503, b""),
     }
     yield found
     for server in found.values():
@@ -92,11 +66,11 @@ def _corpus(tmp_path: Path, origins: dict[str, str]) -> tuple[Path, Path]:
 
 
 def test_online_fills_missing_hosts_through_the_cache(
-    servers: dict[str, Server], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    servers: dict[str, FileServer], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     origins = {name: server.origin for name, server in servers.items()}
     origins["down"] = f"http://127.0.0.1:{_closed_port()}"
-    snapshotted = Server(200, b"User-agent: *\nDisallow: /\n")
+    snapshotted = _robots_server(200, b"User-agent: *\nDisallow: /\n")
     origins["snapshotted"] = snapshotted.origin
     corpus, robots = _corpus(tmp_path, origins)
     cache = tmp_path / "cache.sqlite3"
@@ -138,7 +112,7 @@ def test_online_fills_missing_hosts_through_the_cache(
 
 
 def test_online_refuses_private_hosts_by_default(
-    servers: dict[str, Server], tmp_path: Path
+    servers: dict[str, FileServer], tmp_path: Path
 ) -> None:
     origins = {"open": servers["open"].origin, "snapshotted": "https://snap.example"}
     corpus, robots = _corpus(tmp_path, origins)
@@ -151,7 +125,7 @@ def test_online_refuses_private_hosts_by_default(
 
 
 def test_online_with_workers_gives_the_rows_of_one_process(
-    servers: dict[str, Server], tmp_path: Path
+    servers: dict[str, FileServer], tmp_path: Path
 ) -> None:
     origins = {name: server.origin for name, server in servers.items()}
     origins["snapshotted"] = "https://snap.example"

@@ -5,15 +5,14 @@ the fetch; a file the snapshots or the inputs hold is not fetched; run.json says
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from file_server import FileServer
 from site_files_factory import (
     ALLOW_ALL,
     CRAWLED,
@@ -30,45 +29,8 @@ from site_files_factory import (
 from reciprocity.cli import EXIT_OK, main
 from reciprocity.sources.snapshots import SnapshotEntry, write_snapshot_warc
 
-MAX_REQUESTS = 50
-"""No server answers more: every test's fetches are bounded."""
-
-
-class Site:
-    """A server on 127.0.0.1 with fixed files (path -> (content type, body)); 404 elsewhere."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, tuple[str, bytes]] = {}
-        self.requests: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if len(site.requests) >= MAX_REQUESTS:
-                    self.send_error(503)
-                    return
-                site.requests.append(self.path)
-                kind, body = site.files.get(self.path, ("text/plain", b""))
-                self.send_response(200 if self.path in site.files else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def serve(self, files: Mapping[str, tuple[str, bytes]]) -> Site:
-        self.files.update(files)
-        return self
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+Site = FileServer
+"""A site on 127.0.0.1 (``tests/file_server.py``)."""
 
 
 @pytest.fixture

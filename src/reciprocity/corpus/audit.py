@@ -208,7 +208,7 @@ def _write_part(path: Path, rows: list[dict[str, Any]], meta: dict[str, Any] | N
     if meta is not None:
         kept = table.schema.metadata or {}
         table = table.replace_schema_metadata({**kept, _META: json.dumps(meta)})
-    # Parts are read once, by _assemble: fast compression, no dictionary pages to build twice.
+    # Parts are read once, by _assemble, which compresses the table with zstd: lz4 is enough here.
     _write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="lz4"))
 
 

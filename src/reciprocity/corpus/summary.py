@@ -17,7 +17,7 @@ import duckdb
 from reciprocity.resolve import COLUMN
 from reciprocity.uses import parse_use
 
-__all__ = ["RunSummary", "render_summary", "summarise"]
+__all__ = ["RunSummary", "connect", "render_summary", "summarise"]
 
 _STATES: Final = ("allow", "deny", "unknown", "unavailable")
 _MEMORY: Final = "512MB"  # DuckDB spills to disk beyond this, so a summary never needs more

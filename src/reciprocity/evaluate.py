@@ -4,18 +4,19 @@ The caller passes what it has (a site's robots.txt, the response headers, the HT
 read by its mechanism's parser, turned into :class:`~reciprocity.resolve.Evidence` with its
 provenance, and resolved (``reciprocity.resolve``). Parsed site files (a :class:`RobotsTxt`) may
 be passed instead of bytes so that a corpus run parses each site once; the evidence of parsed site
-files is then remembered per deciding rule (:mod:`reciprocity.site_evidence`, which also says how
-robots.txt, written per crawler, is read per use).
+files is then remembered per deciding rule (:mod:`reciprocity.site_evidence`); how robots.txt,
+written per crawler, is read per use is :mod:`reciprocity.robots_uses`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from typing import Final
 
 from reciprocity.obligations import Duty, parse_duties
 from reciprocity.resolve import Decision, Evidence, resolve
+from reciprocity.robots_uses import DEFAULT_HONOURED, default_honoured, honoured_tokens
 from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.aitxt import AiTxt, parse_ai_txt
 from reciprocity.signals.html import HtmlSignals, charset, scan_html
@@ -33,12 +34,7 @@ from reciprocity.signals.tdmrep import (
     parse_tdmrep_meta,
     resolve_tdmrep,
 )
-from reciprocity.site_evidence import (
-    DEFAULT_HONOURED,
-    SiteEvidence,
-    default_honoured,
-    honoured_tokens,
-)
+from reciprocity.site_evidence import SiteEvidence
 from reciprocity.urls import origin as url_origin
 from reciprocity.uses import USES, Use
 
@@ -186,6 +182,63 @@ def _site(
     return site
 
 
+def _honoured(
+    honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None,
+) -> tuple[Mapping[Use, Mapping[str, str]], Hashable]:
+    """The honoured tokens per use (the catalogue's, with the caller's overrides), and a key
+    that tells override sets apart (``None``: the catalogue's)."""
+    if not honour:
+        return DEFAULT_HONOURED, None
+    honoured = dict(DEFAULT_HONOURED)
+    for use, tokens in honour.items():
+        honoured[Use(use)] = tokens if isinstance(tokens, Mapping) else honoured_tokens(tokens)
+    return honoured, tuple((use, tuple(honoured[use].items())) for use in USES)
+
+
+def bare_key(
+    origin: str,
+    *,
+    robots_txt: RobotsTxt | None = None,
+    tdmrep_json: TdmRepFile | None = None,
+    ai_txt: AiTxt | None = None,
+    rsl_xml: RslDocument | None = None,
+    rsl_url: str | None = None,
+    user_agent: str = "*",
+    honour: Mapping[Use, Mapping[str, str] | Collection[str]] | None = None,
+    fetched: Mapping[str, str] | None = None,
+) -> Callable[[str, str], Hashable] | None:
+    """For the URLs of ``origin`` that bring no statement of their own (no headers, HTML or
+    media: a URL-only dataset's rows), what decides each among the site's parsed files.
+
+    Returns a function of (URL, its :func:`path_params_query`) such that two URLs with equal
+    answers get the same :func:`evaluate` decision from these files and arguments, but for
+    the URL itself: a corpus decides each distinct answer once. The answers hold the files'
+    rules (or ids of them): valid while the caller holds the files. ``None`` when no rule of
+    the files depends on the URL: all such URLs of the site get the same decision.
+    """
+    honoured, honour_key = _honoured(honour)
+    site = _site(
+        origin,
+        robots=robots_txt,
+        ai_txt=ai_txt,
+        rsl=rsl_xml,
+        rsl_url=rsl_url,
+        user_agent=user_agent,
+        honour=honoured,
+        honour_key=honour_key,
+        when=fetched or {},
+        keep=True,
+    )
+    if tdmrep_json is None:
+        return None if site.constant else site.key
+    lookup = tdmrep_json.lookup
+
+    def key(url: str, path: str) -> Hashable:
+        return site.key(url, path), id(lookup(path_or_url(url, path)))
+
+    return key
+
+
 def evaluate(
     url: str,
     *,
@@ -213,7 +266,7 @@ def evaluate(
     :class:`~reciprocity.obligations.Duty` values, e.g. ``{"credit"}``; an unknown name raises
     ``ValueError``), which lift reservations that ask only for them; ``honour`` overrides, per
     use, the robots.txt tokens honoured for it (read as product tokens too; ``ValueError`` for
-    one that carries none, see :func:`~reciprocity.site_evidence.honoured_tokens`); ``fetched``
+    one that carries none, see :func:`~reciprocity.robots_uses.honoured_tokens`); ``fetched``
     gives, per
     carrier (``"robots.txt"``, ``"tdmrep.json"``, ``"ai.txt"``, ``"rsl"``, ``"document"``), when
     it was fetched (ISO 8601), for provenance. ``tdmrep_json``, ``ai_txt`` and ``rsl_xml`` are the
@@ -232,13 +285,7 @@ def evaluate(
     """
     accepted = parse_duties(accept)  # first: a bad name fails before any work is done
     when = fetched or {}
-    honoured: Mapping[Use, Mapping[str, str]] = DEFAULT_HONOURED
-    honour_key: Hashable = None
-    if honour:
-        honoured = dict(DEFAULT_HONOURED)
-        for use, tokens in honour.items():
-            honoured[Use(use)] = tokens if isinstance(tokens, Mapping) else honoured_tokens(tokens)
-        honour_key = tuple((use, tuple(honoured[use].items())) for use in USES)
+    honoured, honour_key = _honoured(honour)
 
     # Site files that come parsed are the caller's cache: their evidence is worth remembering.
     robots = robots_txt if isinstance(robots_txt, RobotsTxt) else None

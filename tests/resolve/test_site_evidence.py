@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from reciprocity import evaluate
 from reciprocity.resolve import Decision
+from reciprocity.robots_uses import DEFAULT_HONOURED
 from reciprocity.signals.aitxt import parse_ai_txt
 from reciprocity.signals.robots import RobotsTxt, path_params_query
 from reciprocity.signals.rsl import parse_rsl
 from reciprocity.signals.tdmrep import parse_tdmrep_json
-from reciprocity.site_evidence import DEFAULT_HONOURED, SiteEvidence
+from reciprocity.site_evidence import SiteEvidence
 from reciprocity.uses import Use
 
 ROBOTS = b"""User-agent: *

@@ -187,7 +187,7 @@ def test_several_header_fields_accumulate() -> None:
 # -- rules scoped to a token the run honours (DESIGN §3.4, issue 13) -------------------------
 
 # Per use, {token as robots.txt matching reads it: name shown in evidence}: the shape of
-# reciprocity.site_evidence.DEFAULT_HONOURED.
+# reciprocity.robots_uses.DEFAULT_HONOURED.
 HONOUR = {
     Use.TRAIN_AI: {"gptbot": "GPTBot", "amazonbot": "Amazonbot", "bingbot": "bingbot",
                    "ai": "AI2Bot"},

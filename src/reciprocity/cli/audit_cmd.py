@@ -11,7 +11,7 @@ from reciprocity.cli import EXIT_OK, EXIT_PARTIAL, warn
 from reciprocity.cli._fetch_options import add_fetch_arguments, cache_path, fetcher_options
 from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.policy import AuditPolicy
-from reciprocity.corpus.readers import ColumnNames, read_documents
+from reciprocity.corpus.readers import ColumnNames, CorpusReader
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.corpus.summary import render_summary, summarise
 from reciprocity.corpus.writers import write_kept
@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be 1 or more")
     # A partial of a module-level function pickles, so worker processes can use it.
-    reader = functools.partial(read_documents, columns=columns)
+    reader = CorpusReader(columns)
 
     result = run_audit(
         inputs,

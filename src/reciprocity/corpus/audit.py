@@ -48,7 +48,9 @@ from tqdm import tqdm
 from reciprocity._version import __version__
 from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
+from reciprocity.corpus.plans import UrlRowDecider
 from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import UrlRows
 from reciprocity.corpus.schema import SCHEMA, SCHEMA_VERSION, USE_COLUMNS
 from reciprocity.errors import InputError, UsageError
 from reciprocity.sources.inputs import (
@@ -77,6 +79,9 @@ data would pass this many bytes (rows with much evidence): readers skip whole gr
 statistics, and assembling holds one group at a time."""
 
 Reader = Callable[..., Iterator[Document]]
+
+URL_PART_BATCHES = 20
+"""A URL-only input's parts hold this many batches' rows (20,000 by default)."""
 
 PREPARE_DOCUMENTS = 500
 PREPARE_BYTES = 64 << 20
@@ -203,8 +208,10 @@ def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     os.replace(tmp, path)
 
 
-def _write_part(path: Path, rows: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
-    table = pa.Table.from_pylist(rows, schema=SCHEMA)
+def _write_part(
+    path: Path, rows: list[dict[str, Any]] | pa.Table, meta: dict[str, Any] | None = None
+) -> None:
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=SCHEMA)
     if meta is not None:
         kept = table.schema.metadata or {}
         table = table.replace_schema_metadata({**kept, _META: json.dumps(meta)})
@@ -250,6 +257,20 @@ class _Job:
         take = getattr(self.robots, "take_counts", None)
         return {"served": take() if take is not None else {}, "inputs": self.inputs}
 
+    def by_site(self, path: Path) -> bool:
+        """Whether ``path`` is read as URL rows and decided by site (:mod:`.plans`)."""
+        url_input = getattr(self.reader, "url_input", None)
+        return url_input is not None and bool(url_input(path))
+
+    def tables(self, path: Path, start: int, limit: int | None) -> Iterator[pa.Table]:
+        """The decision rows of a URL-only input, a batch at a time (see :meth:`by_site`)."""
+        decider = UrlRowDecider(self.robots, self.policy)
+        for item in self.reader.rows(path, start=start, limit=limit):  # type: ignore[attr-defined]
+            if isinstance(item, UrlRows):
+                yield decider.decide(item)
+            else:  # an unreadable row group's rows
+                yield pa.Table.from_pylist([decide(item, self.robots, self.policy)], schema=SCHEMA)
+
     def documents(self, path: Path, start: int, limit: int | None) -> Iterator[Document]:
         documents = self.reader(path, start=start, limit=limit)
         prepare = getattr(self.robots, "prepare", None)
@@ -290,7 +311,10 @@ def _audit_input(
     job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
 ) -> tuple[int, int]:
     """Decide the documents of one input into its parts; (parts reused, documents covered)."""
-    parts, policy, robots, batch = job.parts, job.policy, job.robots, job.batch
+    parts, policy, robots = job.parts, job.policy, job.robots
+    by_site = job.by_site(path)
+    # A URL-only input's rows are cheap: its parts (the unit a kill loses) hold more of them.
+    batch = job.batch * URL_PART_BATCHES if by_site else job.batch
     done = _complete_parts(parts, index)
     already = sum(rows for _, rows in done)
     if bar is not None:
@@ -306,12 +330,35 @@ def _audit_input(
     clock = time.monotonic()
     job.meta()  # counts left over from another input of this process are not this one's
 
-    def write() -> None:
+    def write(table: pa.Table | None = None) -> None:
         name = f"{index:05d}-{batch_number:06d}"
         if found:
             # Before the part: a part that exists has the site files of its records beside it.
             write_input_files(parts / f"{name}{_SITE_FILES}", found)
-        _write_part(parts / f"{name}.parquet", rows, job.meta())
+        _write_part(parts / f"{name}.parquet", rows if table is None else table, job.meta())
+
+    if by_site:
+        held: list[pa.Table] = []
+        size = 0
+        for table in job.tables(path, already, budget):
+            while table.num_rows:
+                piece = table.slice(0, batch - size)
+                table = table.slice(piece.num_rows)
+                held.append(piece)
+                size += piece.num_rows
+                decided += piece.num_rows
+                if bar is not None:
+                    bar.update(piece.num_rows)
+                if size == batch:
+                    write(pa.concat_tables(held))
+                    batch_number += 1
+                    held, size = [], 0
+                    if bar is None and time.monotonic() - clock > 10:
+                        clock = time.monotonic()
+                        log.info("%s: %d documents decided", path, decided)
+        if held or batch_number == len(done) == 0:
+            write(pa.concat_tables(held) if held else SCHEMA.empty_table())
+        return len(done), decided
 
     for document in job.documents(path, already, budget):
         rows.append(decide(document, robots, policy))

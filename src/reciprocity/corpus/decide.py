@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Final, TypeVar
 
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy, State
 from reciprocity.corpus.schema import COLUMNS as SCHEMA_COLUMNS
 from reciprocity.corpus.schema import USE_COLUMNS
-from reciprocity.evaluate import evaluate
+from reciprocity.evaluate import bare_key, evaluate
 from reciprocity.resolve import COLUMN, Decision, Evidence, resolve
 from reciprocity.signals.aitxt import AiTxt
 from reciprocity.signals.html import HtmlSignals, charset, is_html_type, scan_html
@@ -19,11 +20,12 @@ from reciprocity.signals.statement import Carrier
 from reciprocity.signals.tdmrep import TdmRepFile
 from reciprocity.sources.site import SiteSource
 from reciprocity.sources.site_files import FileKind, SiteFile, rsl_links
-from reciprocity.sources.snapshots import Snapshot
+from reciprocity.sources.snapshots import Choice, Snapshot
 from reciprocity.urls import host_of, registrable_domain
+from reciprocity.urls import origin as url_origin
 from reciprocity.uses import Stance, Use
 
-__all__ = ["COLUMNS", "SiteSource", "decide", "evidence_records"]
+__all__ = ["COLUMNS", "SiteSource", "bare_keys", "decide", "decide_with", "evidence_records"]
 
 COLUMNS: Final = SCHEMA_COLUMNS
 """The columns of ``decisions.parquet``, in order (``corpus/schema.py``, ``docs/decisions.md``)."""
@@ -81,31 +83,54 @@ def _parsed(copy: SiteFile | None, kind: type[P]) -> P | None:
     return copy.parsed if copy is not None and isinstance(copy.parsed, kind) else None
 
 
-def _evaluate(
-    document: Document, page: HtmlSignals | None, view: _View, policy: AuditPolicy
-) -> Decision:
-    honour = {policy.use: policy.honour} if policy.honour is not None else None
+def _site_arguments(view: _View, policy: AuditPolicy, date: datetime | None) -> dict[str, Any]:
+    """What ``evaluate`` is told of the site's files in ``view`` and of the policy, for a
+    document dated ``date``."""
     snapshot, files = view
-    stamps = {"document": document.date.isoformat() if document.date is not None else None}
+    stamps = {"document": date.isoformat() if date is not None else None}
     if snapshot is not None:
         stamps["robots.txt"] = snapshot.stamp
     for kind, copy in files.items():
         stamps[kind] = copy.stamp
     tdmrep, ai_txt, rsl = (files.get(kind) for kind in ("tdmrep.json", "ai.txt", "rsl"))
+    return {
+        "robots_txt": snapshot.robots if snapshot is not None else None,
+        "tdmrep_json": _parsed(tdmrep, TdmRepFile),
+        "ai_txt": _parsed(ai_txt, AiTxt),
+        "rsl_xml": _parsed(rsl, RslDocument),
+        "rsl_url": rsl.url if rsl is not None else None,
+        "user_agent": policy.crawler,
+        "honour": {policy.use: policy.honour} if policy.honour is not None else None,
+        "fetched": {k: v for k, v in stamps.items() if v is not None},
+    }
+
+
+def _evaluate(
+    document: Document, page: HtmlSignals | None, view: _View, policy: AuditPolicy
+) -> Decision:
     return evaluate(
         document.url,
-        robots_txt=snapshot.robots if snapshot is not None else None,
-        tdmrep_json=_parsed(tdmrep, TdmRepFile),
-        ai_txt=_parsed(ai_txt, AiTxt),
-        rsl_xml=_parsed(rsl, RslDocument),
-        rsl_url=rsl.url if rsl is not None else None,
         headers=document.headers,
         html=page,
-        user_agent=policy.crawler,
         media=_media(document),
         accept=policy.accept,
-        honour=honour,
-        fetched={k: v for k, v in stamps.items() if v is not None},
+        **_site_arguments(view, policy, document.date),
+    )
+
+
+def bare_keys(
+    url: str, choice: Choice | None, policy: AuditPolicy
+) -> tuple[Callable[[str, str], Hashable] | None, ...]:
+    """For the documents of ``url``'s site that ``choice`` decides and that bring no statement
+    of their own (no headers, payload or media: a URL-only dataset's rows), one function per
+    view of the site's files (:func:`~reciprocity.evaluate.bare_key`; ``None`` for a view
+    whose answer is the same for all): two such documents whose functions all answer the same
+    get the same decision columns."""
+    snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
+    files = choice.files if choice is not None else ()
+    origin = url_origin(url) or ""
+    return tuple(
+        bare_key(origin, **_site_arguments(view, policy, None)) for view in _views(snapshots, files)
     )
 
 
@@ -193,8 +218,33 @@ def decide(document: Document, robots: SiteSource | None, policy: AuditPolicy) -
     host = host_of(document.url) if document.url else ""
     if document.url and host is None:  # e.g. an unclosed IPv6 bracket: the URL itself is unusable
         document = replace(document, error=document.error or f"invalid URL {document.url!r}")
+    row = _facts(document, host)
+    if document.error is not None or not document.url:
+        return _unreadable(row, document)
+    choice = (
+        robots.lookup(
+            document.url,
+            when=document.date,
+            as_of=policy.robots_as_of,
+            agent=policy.crawler,
+            links=rsl_links(document.headers, document.url),
+        )
+        if robots is not None
+        else None
+    )
+    return _decided(row, document, choice, policy)
+
+
+def decide_with(document: Document, choice: Choice | None, policy: AuditPolicy) -> dict[str, Any]:
+    """The decision row of a readable document (URL set, no error) whose site's answer
+    (``SiteSource.lookup``) is ``choice``: :func:`decide` when the caller asked already."""
+    return _decided(_facts(document, host_of(document.url)), document, choice, policy)
+
+
+def _facts(document: Document, host: str | None) -> dict[str, Any]:
+    """The columns a row takes from the record itself."""
     body = document.body
-    row: dict[str, Any] = {
+    return {
         "source": document.source,
         "offset": document.offset,
         "record_id": document.record_id,
@@ -209,19 +259,12 @@ def decide(document: Document, robots: SiteSource | None, policy: AuditPolicy) -
         "record_bytes": document.length,
         "error": document.error,
     }
-    if document.error is not None or not document.url:
-        return _unreadable(row, document)
-    choice = (
-        robots.lookup(
-            document.url,
-            when=document.date,
-            as_of=policy.robots_as_of,
-            agent=policy.crawler,
-            links=rsl_links(document.headers, document.url),
-        )
-        if robots is not None
-        else None
-    )
+
+
+def _decided(
+    row: dict[str, Any], document: Document, choice: Choice | None, policy: AuditPolicy
+) -> dict[str, Any]:
+    body = document.body
     # A snapshot whose redirect leads out of our copy says nothing: as if there were none.
     snapshots = [s for s in choice.snapshots if not s.incomplete] if choice is not None else []
     page = None

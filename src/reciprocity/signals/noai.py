@@ -237,7 +237,7 @@ class HonouredTokens:
     """The crawler tokens a run honours per use (DESIGN §3.4), as scoped robots rules read them.
 
     Built from ``{use: {token as robots.txt matching reads it: name shown in evidence}}``, the
-    shape of ``reciprocity.site_evidence.DEFAULT_HONOURED``. A rule's scope is reduced to its
+    shape of ``reciprocity.robots_uses.DEFAULT_HONOURED``. A rule's scope is reduced to its
     product token as a ``User-agent`` line is (``AI2Bot`` -> ``ai``), so that a token binds in a
     meta or header exactly where it binds in robots.txt.
 

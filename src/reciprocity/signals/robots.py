@@ -617,6 +617,12 @@ def _named_in_comments(value: str) -> str:
     return ""
 
 
+_SHARED: dict[tuple[bytes, int], RobotsTxt] = {}
+_SHARED_LIMIT: Final = 2048
+_SHARED_BODY: Final = 16 << 10
+"""Bodies up to this size are parsed once while in the cache (at most 32 MiB held)."""
+
+
 @value_cache(maxsize=1024, longest=1024)
 def query_token(user_agent: str) -> AgentToken:
     """The product token a query for ``user_agent`` is answered for (RFC 9309 §2.2.1: crawlers
@@ -790,7 +796,17 @@ class RobotsTxt:
             body = bytes(data)
         else:
             raise TypeError(f"robots.txt must be bytes or str, not {type(data).__name__}")
-        return _parse(body, max_bytes)
+        if len(body) > _SHARED_BODY:
+            return _parse(body, max_bytes)
+        # Many sites serve the same file (a CMS's default): parsed once, its lookup indexes
+        # built once. A RobotsTxt says nothing of where it was fetched, so sharing is safe.
+        key = (body, max_bytes)
+        found = _SHARED.get(key)
+        if found is None:
+            if len(_SHARED) >= _SHARED_LIMIT:
+                del _SHARED[next(iter(_SHARED))]
+            found = _SHARED[key] = _parse(body, max_bytes)
+        return found
 
     @classmethod
     def allow_all(cls, reason: str = "no robots.txt") -> RobotsTxt:

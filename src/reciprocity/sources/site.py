@@ -105,8 +105,7 @@ class SiteSays:
     ) -> Choice | None:
         choice = self.snapshots.robots(url, when=when, as_of=as_of) if self.snapshots else None
         if not self._layers and self.live is None:
-            if choice is not None and choice.snapshots:
-                self._counts["robots.txt", choice.snapshots[0].served_by] += 1
+            self.served(choice)
             return choice  # robots.txt alone: no cost for files nobody holds
         origin = origin_of(url)
         if origin is None:
@@ -121,16 +120,28 @@ class SiteSays:
                 robots, note = (live,), f"no snapshot; fetched live on {day}, not at crawl time"
         usable = tuple(s for s in robots if not s.incomplete)
         files = self._files(origin, usable, when=when, as_of=as_of, agent=agent, links=links)
-        if usable:
-            self._counts["robots.txt", usable[0].served_by] += 1
+        found = Choice(robots, as_of, note, files) if robots or files else None
+        self.served(found)
+        return found
+
+    def served(self, choice: Choice | None, documents: int = 1) -> None:
+        """Count ``documents`` more decided with ``choice`` (what :meth:`lookup` gave): a caller
+        that decides many documents with one answer asks once and counts them here."""
+        if choice is None:
+            return
+        counts = self._counts
+        if not self._layers and self.live is None:
+            if choice.snapshots:
+                counts["robots.txt", choice.snapshots[0].served_by] += documents
+            return
+        usable = next((s for s in choice.snapshots if not s.incomplete), None)
+        if usable is not None:
+            counts["robots.txt", usable.served_by] += documents
         counted: set[str] = set()
-        for copy in files:
+        for copy in choice.files:
             if copy.present and copy.kind not in counted:
                 counted.add(copy.kind)
-                self._counts[copy.kind, copy.served_by] += 1
-        if not robots and not files:
-            return None
-        return Choice(robots, as_of, note, files)
+                counts[copy.kind, copy.served_by] += documents
 
     def _files(
         self,

@@ -157,12 +157,14 @@ def rsl_links(headers: Sequence[tuple[str, str]], base_url: str) -> tuple[str, .
     return ()
 
 
-_LICENSES: OrderedDict[tuple[int, str], tuple[RobotsTxt, tuple[str, ...]]] = OrderedDict()
+_LICENSES: OrderedDict[tuple[int, str, str], tuple[RobotsTxt, tuple[str, ...]]] = OrderedDict()
 _LICENSES_LIMIT: Final = 4096
 
 
 def _license_urls(robots: RobotsTxt, robots_url: str, agent: str) -> tuple[str, ...]:
-    key = (id(robots), agent)
+    # The URL is part of the key: one parsed file may serve several sites, and a relative
+    # License: URL is relative to the robots.txt that gives it.
+    key = (id(robots), robots_url, agent)
     found = _LICENSES.get(key)
     # The entry holds its robots.txt, so no other object can take its id while it is here.
     if found is not None and found[0] is robots:

@@ -39,7 +39,9 @@ and :mod:`.damage` builds the error documents.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from reciprocity.corpus.compression import head_of
 from reciprocity.corpus.document import Document
@@ -48,8 +50,13 @@ from reciprocity.corpus.readers.arc import _read_arc
 from reciprocity.corpus.readers.detect import FORMATS, _format_by_name, _sniff, detect_format
 from reciprocity.corpus.readers.http import MAX_INFLATE
 from reciprocity.corpus.readers.lines import MAX_LINE, _read_json
-from reciprocity.corpus.readers.rows import ColumnNames, _Skip
-from reciprocity.corpus.readers.tables import _dataset_files, _read_arrow, _read_parquet
+from reciprocity.corpus.readers.rows import ColumnNames, UrlRows, _Skip
+from reciprocity.corpus.readers.tables import (
+    _dataset_files,
+    _read_arrow,
+    _read_parquet,
+    url_table,
+)
 from reciprocity.corpus.readers.warc import MAX_PAYLOAD, _read_warc
 
 __all__ = [
@@ -59,8 +66,12 @@ __all__ = [
     "MAX_LINE",
     "MAX_PAYLOAD",
     "ColumnNames",
+    "CorpusReader",
+    "UrlRows",
     "detect_format",
+    "is_url_input",
     "read_documents",
+    "read_rows",
 ]
 
 
@@ -85,15 +96,74 @@ def read_documents(
     # Checked now, not at the first next(): a wrong path should fail where it is given.
     kind = detect_format(path)
     skip = _Skip(start)
-    return _bounded(_read(Path(path), str(path), kind, columns, skip), skip, limit)
+    found = _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=False), skip, limit)
+    return cast(Iterator[Document], found)  # as_rows=False: documents only
 
 
-def _bounded(docs: Iterator[Document], skip: _Skip, limit: int | None) -> Iterator[Document]:
+def read_rows(
+    path: str | Path,
+    *,
+    columns: ColumnNames = ColumnNames(),
+    limit: int | None = None,
+    start: int = 0,
+) -> Iterator[Document | UrlRows]:
+    """What :func:`read_documents` yields, with the rows of URL-only tables (see
+    :func:`is_url_input`) in batches of :class:`UrlRows` instead of one document each."""
+    if start < 0:
+        raise ValueError("start must be 0 or more")
+    if limit is not None and limit < 0:
+        raise ValueError("limit must be 0 or more")
+    kind = detect_format(path)
+    skip = _Skip(start)
+    return _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=True), skip, limit)
+
+
+def is_url_input(path: str | Path, *, columns: ColumnNames = ColumnNames()) -> bool:
+    """Whether ``path`` is a Parquet or Arrow file, or a folder of them, whose tables hold URLs
+    and neither payloads nor headers: :func:`read_rows` reads it as :class:`UrlRows`."""
+    return url_table(Path(path), detect_format(path), columns)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReader:
+    """How an audit reads its inputs: :func:`read_documents` with ``columns`` when called, and
+    URL-only tables as :class:`UrlRows` (:meth:`rows`) unless ``by_site`` is off (then every
+    row is a document, decided on its own: slower, the same rows)."""
+
+    columns: ColumnNames = ColumnNames()
+    by_site: bool = True
+
+    def __call__(
+        self, path: str | Path, *, start: int = 0, limit: int | None = None
+    ) -> Iterator[Document]:
+        return read_documents(path, columns=self.columns, start=start, limit=limit)
+
+    def url_input(self, path: str | Path) -> bool:
+        """Whether :meth:`rows` reads ``path`` as URL rows."""
+        return self.by_site and is_url_input(path, columns=self.columns)
+
+    def rows(
+        self, path: str | Path, *, start: int = 0, limit: int | None = None
+    ) -> Iterator[Document | UrlRows]:
+        return read_rows(path, columns=self.columns, start=start, limit=limit)
+
+
+def _bounded(
+    docs: Iterator[Document | UrlRows], skip: _Skip, limit: int | None
+) -> Iterator[Document | UrlRows]:
     try:
         if limit == 0:
             return
         count = 0
         for doc in docs:
+            if isinstance(doc, UrlRows):
+                # A reader skips rows before it batches them: this only bounds the batch.
+                if limit is not None and count + len(doc) >= limit:
+                    yield doc.slice(0, limit - count)
+                    return
+                yield doc
+                count += len(doc)
+                continue
             if skip.remaining > 0:
                 skip.remaining -= 1
                 continue
@@ -109,22 +179,25 @@ def _bounded(docs: Iterator[Document], skip: _Skip, limit: int | None) -> Iterat
 
 
 def _read(
-    path: Path, source: str, kind: str, columns: ColumnNames, skip: _Skip
-) -> Iterator[Document]:
+    path: Path, source: str, kind: str, columns: ColumnNames, skip: _Skip, *, as_rows: bool
+) -> Iterator[Document | UrlRows]:
     if kind == "warc":
         return _read_warc(path, source)
     if kind == "arc":
         return _read_arc(path, source)
     if kind == "jsonl":
         return _read_json(path, source, columns, skip)
+    rows = as_rows and url_table(path, kind, columns)
     if kind == "parquet":
-        return _read_parquet(path, source, columns, skip)
+        return _read_parquet(path, source, columns, skip, as_rows=rows)
     if kind == "arrow":
-        return _read_arrow(path, source, columns, skip)
-    return _read_folder(path, source, columns, skip)
+        return _read_arrow(path, source, columns, skip, as_rows=rows)
+    return _read_folder(path, source, columns, skip, as_rows=as_rows)
 
 
-def _read_folder(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
+def _read_folder(
+    path: Path, source: str, columns: ColumnNames, skip: _Skip, *, as_rows: bool
+) -> Iterator[Document | UrlRows]:
     base = Path(source)
     for file in _dataset_files(path):
         # source names the data file itself, so that (source, offset) finds the row again.
@@ -132,4 +205,4 @@ def _read_folder(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> 
         kind = _sniff(head_of(file)) or _format_by_name(file)
         if kind is None or kind == "dataset":
             continue
-        yield from _read(file, name, kind, columns, skip)
+        yield from _read(file, name, kind, columns, skip, as_rows=as_rows)

@@ -1,13 +1,17 @@
 """Rows to documents: :class:`ColumnNames` (where a row keeps what a :class:`Document` needs),
-the mapping of one row (JSON object, Parquet/Arrow row) to a document, and the shared count of
-documents still to skip."""
+the mapping of one row (JSON object, Parquet/Arrow row) to a document, :class:`UrlRows` (a
+batch of URL-only rows, read as documents without building one per row), and the shared count
+of documents still to skip."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+import pyarrow as pa
 
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers.damage import _error
@@ -156,3 +160,104 @@ def _row_document(
         body=body,
         content_type=_header(headers, "content-type", last=True),
     )
+
+
+class UrlRows:
+    """Rows of a table that holds URLs and neither payloads nor headers (a URL-only dataset,
+    as FineWeb or C4 are audited), as read: an audit decides them by site, not one by one.
+
+    Each row reads as the :class:`Document` :func:`read_documents` would yield for it
+    (:meth:`document`); :meth:`fields` gives the same facts without building one.
+    """
+
+    __slots__ = ("_dates", "_ids", "_urls", "columns", "first", "source")
+
+    def __init__(
+        self, batch: pa.RecordBatch, source: str, first: int, columns: ColumnNames
+    ) -> None:
+        self.source = source
+        self.first = first
+        """Offset (row number in ``source``) of the first row."""
+        self.columns = columns
+        names = batch.schema.names
+        self._urls: list[Any] = batch.column(columns.url).to_pylist()
+        count = len(self._urls)
+        self._ids: list[Any] = (
+            batch.column(columns.id).to_pylist() if columns.id in names else [None] * count
+        )
+        self._dates: list[Any] = (
+            _date_cells(batch.column(columns.date)) if columns.date in names else [None] * count
+        )
+
+    def __len__(self) -> int:
+        return len(self._urls)
+
+    def slice(self, start: int, stop: int) -> UrlRows:
+        """Rows ``start`` to ``stop`` (positions in this batch)."""
+        part = UrlRows.__new__(UrlRows)
+        part.source, part.columns = self.source, self.columns
+        part.first = self.first + start
+        part._urls = self._urls[start:stop]
+        part._ids = self._ids[start:stop]
+        part._dates = self._dates[start:stop]
+        return part
+
+    def fields(self) -> Iterator[tuple[str | None, str | None, datetime | None]]:
+        """Per row: the URL as its document holds it (``None``: the row has no usable URL,
+        read it with :meth:`document`), the record id, the date."""
+        dates: dict[Any, datetime | None] = {}
+        for raw_url, raw_id, raw_date in zip(self._urls, self._ids, self._dates, strict=True):
+            url: str | None = None
+            if isinstance(raw_url, str) and raw_url.isascii():
+                url = raw_url.strip() or None  # ASCII: nothing for _clean to repair
+            elif isinstance(raw_url, (str, bytes)):
+                text = header_text(raw_url) if isinstance(raw_url, bytes) else raw_url
+                url = _clean(text.strip()) if text.strip() else None
+            record_id = None if raw_id is None or raw_id == "" else _cell_text(raw_id)
+            # Keyed with the type: True and 1 are equal keys, not equal dates.
+            key = (type(raw_date), raw_date)
+            try:
+                when = dates[key]
+            except KeyError:
+                when = dates[key] = parse_date(raw_date)
+            except TypeError:  # an unhashable cell (a list): read it each time
+                when = parse_date(raw_date)
+            yield url, record_id, when
+
+    def document(self, index: int) -> Document:
+        """The document of row ``index`` (a position in this batch)."""
+        row = {
+            self.columns.url: self._urls[index],
+            self.columns.id: self._ids[index],
+            self.columns.date: self._dates[index],
+        }
+        return _row_document(row, self.source, self.first + index, self.columns)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UTC_NAMES = frozenset({None, "UTC", "utc", "Etc/UTC", "+00:00", "Z"})
+
+
+def _date_cells(column: pa.Array) -> list[Any]:
+    """A date column's cells as Python values. UTC (or naive) timestamps become aware datetimes
+    through their integer form, once per distinct value: Arrow builds a zoned datetime per cell
+    at several µs each. The instants are those ``to_pylist`` gives (a naive one read as UTC, as
+    :func:`parse_date` reads it)."""
+    kind = column.type
+    if not (pa.types.is_timestamp(kind) and kind.unit != "ns" and kind.tz in _UTC_NAMES):
+        return column.to_pylist()  # type: ignore[no-any-return]
+    micros = column.cast(pa.timestamp("us", kind.tz)).cast(pa.int64()).to_pylist()
+    known: dict[int, datetime] = {}
+    cells: list[Any] = []
+    for value in micros:
+        if value is None:
+            cells.append(None)
+            continue
+        found = known.get(value)
+        if found is None:
+            try:
+                found = known[value] = _EPOCH + timedelta(microseconds=value)
+            except OverflowError:  # beyond year 9999: as Arrow itself reads it
+                return column.to_pylist()  # type: ignore[no-any-return]
+        cells.append(found)
+    return cells

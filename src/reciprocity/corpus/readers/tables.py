@@ -15,10 +15,11 @@ import pyarrow.parquet as pq
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers.damage import _describe, _error
 from reciprocity.corpus.readers.detect import _format_by_name
-from reciprocity.corpus.readers.rows import ColumnNames, _row_document, _Skip
+from reciprocity.corpus.readers.rows import ColumnNames, UrlRows, _row_document, _Skip
 from reciprocity.errors import UsageError
 
 _BATCH_ROWS = 256  # Parquet/Arrow rows turned into Python objects at a time
+_URL_BATCH_ROWS = 8192  # URL rows are decided by site, a batch at a time: larger batches pay
 # Files of a Hugging Face dataset folder that describe it rather than hold rows.
 _DATASET_METADATA = frozenset(
     {"dataset_info.json", "dataset_infos.json", "state.json", "dataset_dict.json"}
@@ -83,7 +84,55 @@ def _columns_to_read(schema: pa.Schema, columns: ColumnNames, source: str) -> li
     return [n for n in names if n in wanted]
 
 
-def _read_parquet(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
+def url_only(schema: pa.Schema, columns: ColumnNames) -> bool:
+    """Whether a table of ``schema`` holds URLs and no payload or headers, with every column
+    ``columns`` names either a top-level column or absent (no dotted path into a struct): its
+    rows are then read as :class:`UrlRows`."""
+    names = set(schema.names)
+    if columns.url not in names:
+        return False
+    if any(
+        c and (c in names or c.split(".", 1)[0] in names) for c in (*columns.html, columns.headers)
+    ):
+        return False
+    return all(
+        not c or c in names or c.split(".", 1)[0] not in names for c in (columns.id, columns.date)
+    )
+
+
+def _table_schema(path: Path, kind: str) -> pa.Schema | None:
+    try:
+        if kind == "parquet":
+            return pq.read_schema(path)
+        with pa.memory_map(str(path)) as mapped:
+            if mapped.read(6) == b"ARROW1":
+                mapped.seek(0)
+                return pa.ipc.open_file(mapped).schema
+            mapped.seek(0)
+            return pa.ipc.open_stream(mapped).schema
+    except Exception:  # unreadable: the document reader reports it
+        return None
+
+
+def url_table(path: Path, kind: str, columns: ColumnNames) -> bool:
+    """Whether input ``path`` (of format ``kind``) is read as URL rows: a Parquet or Arrow file,
+    or a folder of them, whose every table is :func:`url_only`."""
+    if kind == "dataset":
+        files = _dataset_files(path)
+        kinds = [_format_by_name(f) for f in files]
+        return bool(files) and all(
+            k in ("parquet", "arrow") and url_table(f, k, columns)
+            for f, k in zip(files, kinds, strict=True)
+        )
+    if kind not in ("parquet", "arrow"):
+        return False
+    schema = _table_schema(path, kind)
+    return schema is not None and url_only(schema, columns)
+
+
+def _read_parquet(
+    path: Path, source: str, columns: ColumnNames, skip: _Skip, *, as_rows: bool = False
+) -> Iterator[Document | UrlRows]:
     try:
         table = pq.ParquetFile(path)
         groups = [table.metadata.row_group(g).num_rows for g in range(table.num_row_groups)]
@@ -100,7 +149,10 @@ def _read_parquet(path: Path, source: str, columns: ColumnNames, skip: _Skip) ->
                 row = end
                 continue
             batches = table.iter_batches(
-                batch_size=_BATCH_ROWS, row_groups=[group], columns=wanted, use_threads=False
+                batch_size=_URL_BATCH_ROWS if as_rows else _BATCH_ROWS,
+                row_groups=[group],
+                columns=wanted,
+                use_threads=False,
             )
             failure: str | None = None
             while row < end:
@@ -112,7 +164,7 @@ def _read_parquet(path: Path, source: str, columns: ColumnNames, skip: _Skip) ->
                 except Exception as exc:
                     failure = _describe(exc)
                     break
-                yield from _batch_documents(batch, source, row, columns, skip)
+                yield from _batch_documents(batch, source, row, columns, skip, as_rows=as_rows)
                 row += batch.num_rows
             # Every row of a damaged group still gets its row, so counts (and resuming by
             # row group) stay true to the footer.
@@ -128,17 +180,29 @@ def _read_parquet(path: Path, source: str, columns: ColumnNames, skip: _Skip) ->
 
 
 def _batch_documents(
-    batch: pa.RecordBatch, source: str, first: int, columns: ColumnNames, skip: _Skip
-) -> Iterator[Document]:
+    batch: pa.RecordBatch,
+    source: str,
+    first: int,
+    columns: ColumnNames,
+    skip: _Skip,
+    *,
+    as_rows: bool = False,
+) -> Iterator[Document | UrlRows]:
     cut = min(skip.remaining, batch.num_rows)
     if cut:
         skip.remaining -= cut
         batch = batch.slice(cut)  # zero-copy: skipped rows never become Python objects
+    if as_rows:
+        if batch.num_rows:
+            yield UrlRows(batch, source, first + cut, columns)
+        return
     for index, item in enumerate(batch.to_pylist(), start=first + cut):
         yield _row_document(item, source, index, columns)
 
 
-def _read_arrow(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
+def _read_arrow(
+    path: Path, source: str, columns: ColumnNames, skip: _Skip, *, as_rows: bool = False
+) -> Iterator[Document | UrlRows]:
     """An Arrow IPC file or stream (what ``save_to_disk`` writes), batch by batch."""
     try:
         mapped = pa.memory_map(str(path))
@@ -175,5 +239,7 @@ def _read_arrow(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> I
             if skip.remaining >= count:
                 skip.remaining -= count
             else:
-                yield from _batch_documents(batch.select(wanted), source, row, columns, skip)
+                yield from _batch_documents(
+                    batch.select(wanted), source, row, columns, skip, as_rows=as_rows
+                )
             row += count

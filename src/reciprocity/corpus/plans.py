@@ -1,0 +1,286 @@
+"""URL-only rows decided by site: one plan per site and date, one decision per deciding rule.
+
+A URL-only dataset (FineWeb, C4: a URL column, no payload, no headers) brings no statement of
+its own: a row's decision is its site's files' answer for its path. So rows are decided in
+batches (:class:`~reciprocity.corpus.readers.UrlRows`), and per site and date a *plan* holds
+the site's answer (``SiteSource.lookup``) and, per view of its files, the function of the path
+that tells which rules decide it (:func:`~reciprocity.evaluate.bare_key`). A row costs that
+function and a few lookups; the first row of each distinct answer is decided in full
+(:func:`~reciprocity.corpus.decide.decide_with`), and its decision columns are kept as Arrow
+data that later rows take by index. Rows that are not plain http(s) URLs are decided one by one,
+as any document is. The rows written are those of :func:`~reciprocity.corpus.decide.decide`,
+column for column (``tests/corpus/test_url_rows.py`` compares every row).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+import pyarrow as pa
+
+from reciprocity.corpus.decide import SiteSource, bare_keys, decide, decide_with
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import UrlRows
+from reciprocity.corpus.schema import SCHEMA
+from reciprocity.signals.robots import path_params_query
+from reciprocity.sources.snapshots import Choice
+from reciprocity.urls import host_of, registrable_domain
+
+__all__ = ["UrlRowDecider"]
+
+_RECORD: Final = ("source", "offset", "record_id", "url", "host", "domain", "date")
+"""Columns each row brings (or takes from its host)."""
+_NULL: Final = frozenset(
+    {
+        "status",
+        "content_type",
+        "payload_digest",
+        "title",
+        "creator",
+        "payload_bytes",
+        "record_bytes",
+        "error",
+    }
+)
+"""Columns a readable URL-only row leaves empty: it has no response, payload or page."""
+_OUTCOME: Final = pa.schema([f for f in SCHEMA if f.name not in _NULL and f.name not in _RECORD])
+"""Columns that follow from the site's answer and the deciding rules alone."""
+
+# scheme://authority, up to the first character that ends an authority. A URL whose authority
+# ends otherwise (a backslash, a space: parsers disagree there) is decided on its own.
+_AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*")
+_ENDS: Final = frozenset("/?#")
+
+_LIMIT: Final = 200_000
+"""Plans, sites and kept decisions held at most (each bound is checked between batches)."""
+
+
+class _Outcomes:
+    """Distinct decision columns, as Arrow blocks that rows take from by index.
+
+    New decisions are converted once, a batch's worth at a time, into a block; blocks are
+    merged like a binary counter (a block never sits beside a smaller older one for long), so
+    there are few of them and each decision is copied O(log n) times in all."""
+
+    def __init__(self) -> None:
+        self._blocks: list[pa.Table] = []
+        self._starts: list[int] = []
+        self._pending: list[dict[str, Any]] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, row: dict[str, Any]) -> int:
+        self._pending.append({name: row.get(name) for name in _OUTCOME.names})
+        self._count += 1
+        return self._count - 1
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        block = pa.Table.from_pylist(self._pending, schema=_OUTCOME)
+        self._starts.append(self._count - len(self._pending))
+        self._blocks.append(block)
+        self._pending = []
+        blocks, starts = self._blocks, self._starts
+        while len(blocks) > 1 and blocks[-2].num_rows <= 2 * blocks[-1].num_rows:
+            merged = pa.concat_tables(blocks[-2:]).combine_chunks()
+            del blocks[-2:]
+            blocks.append(merged)
+            del starts[-1]
+
+    def take(self, ids: Sequence[int]) -> pa.Table:
+        """The decision columns of ``ids``, in their order."""
+        self._flush()
+        blocks, starts = self._blocks, self._starts
+        if len(blocks) == 1:
+            return blocks[0].take(pa.array(ids, pa.int64()))
+        # Per block the ids it holds, then one reordering of the pieces.
+        grouped: dict[int, list[int]] = {}
+        positions: dict[int, list[int]] = {}
+        for position, found in enumerate(ids):
+            block = bisect.bisect_right(starts, found) - 1
+            grouped.setdefault(block, []).append(found - starts[block])
+            positions.setdefault(block, []).append(position)
+        pieces: list[pa.Table] = []
+        order: list[int] = []
+        for block, local in grouped.items():
+            pieces.append(blocks[block].take(pa.array(local, pa.int64())))
+            order.extend(positions[block])
+        inverse = [0] * len(ids)
+        for at, position in enumerate(order):
+            inverse[position] = at
+        return pa.concat_tables(pieces).take(pa.array(inverse, pa.int64()))
+
+
+class _Plan:
+    """What decides the bare rows of one site at one date: the site's answer, the key function
+    of each view of its files (``None``: the same for every path), and the decisions so far."""
+
+    __slots__ = ("choice", "constant", "keys", "memo")
+
+    def __init__(
+        self, choice: Choice | None, keys: tuple[Callable[[str, str], Hashable] | None, ...]
+    ) -> None:
+        self.choice = choice
+        live = [k for k in keys if k is not None]
+        self.keys: tuple[Callable[[str, str], Hashable], ...] = tuple(live)
+        self.constant: int | None = None
+        self.memo: dict[Hashable, int] = {}
+
+
+class UrlRowDecider:
+    """Decides batches of URL-only rows into tables of :data:`~reciprocity.corpus.schema.SCHEMA`
+    (the rows :func:`~reciprocity.corpus.decide.decide` gives, in order)."""
+
+    def __init__(self, robots: SiteSource | None, policy: AuditPolicy) -> None:
+        self._robots = robots
+        self._policy = policy
+        self._served: Callable[[Choice | None, int], None] | None = getattr(robots, "served", None)
+        self._prepare: Callable[..., object] | None = getattr(robots, "prepare", None)
+        self._sites: dict[str, tuple[str, str | None]] = {}
+        self._plans: dict[tuple[str, datetime | None], _Plan] = {}
+        self._by_choice: dict[Hashable, _Plan] = {}
+        self._outcomes = _Outcomes()
+
+    def _bound(self) -> None:
+        if max(len(self._plans), len(self._sites), len(self._outcomes)) > _LIMIT:
+            self._sites.clear()
+            self._plans.clear()
+            self._by_choice.clear()
+            self._outcomes = _Outcomes()
+
+    def _plan(self, url: str, prefix: str, when: datetime | None) -> _Plan:
+        policy = self._policy
+        robots = self._robots
+        choice = (
+            robots.lookup(url, when=when, as_of=policy.robots_as_of, agent=policy.crawler, links=())
+            if robots is not None
+            else None
+        )
+        # Dates that get the same copies share a plan (its objects are held by the plan, so
+        # their ids stay theirs while it is kept).
+        signature: Hashable = (
+            (prefix, tuple(map(id, choice.snapshots)), tuple(map(id, choice.files)), choice.note)
+            if choice is not None
+            else (prefix,)
+        )
+        plan = self._by_choice.get(signature)
+        if plan is None:
+            plan = self._by_choice[signature] = _Plan(choice, bare_keys(url, choice, policy))
+        return plan
+
+    def decide(self, rows: UrlRows) -> pa.Table:
+        """The decision rows of ``rows``."""
+        self._bound()
+        if self._prepare is not None:
+            self._announce(rows)
+        policy = self._policy
+        sites, plans, outcomes = self._sites, self._plans, self._outcomes
+        again: Counter[int] = Counter()
+        held: dict[int, _Plan] = {}
+        ids: list[int] = []
+        urls: list[str] = []
+        record_ids: list[str | None] = []
+        dates: list[datetime | None] = []
+        hosts: list[str] = []
+        domains: list[str | None] = []
+        fast: list[int] = []
+        slow: list[dict[str, Any]] = []
+        slow_at: list[int] = []
+        for index, (url, record_id, when) in enumerate(rows.fields()):
+            if (
+                url is None
+                or (match := _AUTHORITY.match(url)) is None
+                or (len(url) > match.end() and url[match.end()] not in _ENDS)
+            ):
+                slow.append(decide(rows.document(index), self._robots, policy))
+                slow_at.append(index)
+                continue
+            prefix = match.group()
+            site = sites.get(prefix)
+            if site is None:
+                host = host_of(url)
+                if host is None:  # not a URL after all: an error row, as decide makes it
+                    slow.append(decide(rows.document(index), self._robots, policy))
+                    slow_at.append(index)
+                    continue
+                site = sites[prefix] = (host, registrable_domain(host))
+            plan = plans.get((prefix, when))
+            if plan is None:
+                plan = plans[prefix, when] = self._plan(url, prefix, when)
+            else:
+                again[id(plan)] += 1
+                held[id(plan)] = plan
+            keys = plan.keys
+            if not keys:
+                found = plan.constant
+                if found is None:
+                    found = plan.constant = outcomes.add(
+                        decide_with(rows.document(index), plan.choice, policy)
+                    )
+            else:
+                path = path_params_query(url)
+                key = keys[0](url, path) if len(keys) == 1 else tuple(k(url, path) for k in keys)
+                found = plan.memo.get(key)
+                if found is None:
+                    found = plan.memo[key] = outcomes.add(
+                        decide_with(rows.document(index), plan.choice, policy)
+                    )
+            ids.append(found)
+            urls.append(url)
+            record_ids.append(record_id)
+            dates.append(when)
+            hosts.append(site[0])
+            domains.append(site[1])
+            fast.append(index)
+        if self._served is not None:
+            for key, count in again.items():
+                self._served(held[key].choice, count)
+        record: dict[str, list[Any]] = {
+            "url": urls,
+            "record_id": record_ids,
+            "date": dates,
+            "host": hosts,
+            "domain": domains,
+        }
+        table = self._table(rows, fast, ids, record)
+        if not slow:
+            return table
+        table = pa.concat_tables([table, pa.Table.from_pylist(slow, schema=SCHEMA)])
+        inverse = [0] * len(rows)
+        for at, index in enumerate((*fast, *slow_at)):
+            inverse[index] = at
+        return table.take(pa.array(inverse, pa.int64()))
+
+    def _table(
+        self, rows: UrlRows, fast: list[int], ids: list[int], record: dict[str, list[Any]]
+    ) -> pa.Table:
+        """The rows at positions ``fast``: their own columns (``record``), empty ones, and
+        the decision columns of ``ids``."""
+        count = len(fast)
+        taken = self._outcomes.take(ids) if count else _OUTCOME.empty_table()
+        known = {name: pa.array(values, SCHEMA.field(name).type) for name, values in record.items()}
+        known["source"] = pa.array([rows.source] * count, pa.string())
+        known["offset"] = pa.array([rows.first + i for i in fast], pa.int64())
+        columns = [
+            known[f.name]
+            if f.name in known
+            else pa.nulls(count, f.type)
+            if f.name in _NULL
+            else taken.column(f.name)
+            for f in SCHEMA
+        ]
+        return pa.Table.from_arrays(columns, schema=SCHEMA)
+
+    def _announce(self, rows: UrlRows) -> None:
+        """Tell a fetching source the batch's URLs first (``SiteSays.prepare``)."""
+        assert self._prepare is not None
+        asks = [(url, ()) for url, _, _ in rows.fields() if url is not None]
+        self._prepare(asks, agent=self._policy.crawler)

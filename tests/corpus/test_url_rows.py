@@ -277,3 +277,19 @@ def test_the_rows_cover_every_site_file(tmp_path: Path) -> None:
     assert "earliest later one" in notes
     assert "document date unknown" in notes
     assert fast.column("error").null_count < fast.num_rows  # the odd URLs' error rows
+
+
+def test_bounded_plans_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for a few plans and decisions only, plans are dropped and made again: the
+    rows do not change."""
+    from reciprocity.corpus import plans
+
+    monkeypatch.setattr(plans, "_PLANS", 4)
+    monkeypatch.setattr(plans, "_OUTCOMES", 5)
+    snapshots = _snapshots(tmp_path)
+    data = tmp_path / "urls.parquet"
+    pq.write_table(_table(), data, row_group_size=16)
+    policy = AuditPolicy(robots_as_of="strictest")
+    fast = _audit([data], tmp_path / "fast", policy, SiteSays(snapshots), by_site=True)
+    slow = _audit([data], tmp_path / "slow", policy, SiteSays(snapshots), by_site=False)
+    _same(fast, slow)

@@ -15,11 +15,12 @@ column for column (``tests/corpus/test_url_rows.py`` compares every row).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pyarrow as pa
 
@@ -56,8 +57,23 @@ _OUTCOME: Final = pa.schema([f for f in SCHEMA if f.name not in _NULL and f.name
 _AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*")
 _ENDS: Final = frozenset("/?#")
 
-_LIMIT: Final = 200_000
-"""Plans, sites and kept decisions held at most (each bound is checked between batches)."""
+_PLANS: Final = 50_000
+"""Plans (and sites) held at most, the oldest dropped first: a plan holds its site's parsed
+files and remembered evidence, a few KiB."""
+_OUTCOMES: Final = 250_000
+"""Decisions kept as Arrow data at most; beyond, they are all dropped (between batches)."""
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _trimmed(held: dict[K, V]) -> dict[K, V]:
+    """``held``, or its newer half once it holds more than :data:`_PLANS` entries (rebuilt at
+    once: dropping the oldest entries one by one makes a dict slow to iterate)."""
+    if len(held) <= _PLANS:
+        return held
+    return dict(itertools.islice(held.items(), len(held) - _PLANS // 2, None))
 
 
 class _Outcomes:
@@ -150,11 +166,14 @@ class UrlRowDecider:
         self._outcomes = _Outcomes()
 
     def _bound(self) -> None:
-        if max(len(self._plans), len(self._sites), len(self._outcomes)) > _LIMIT:
-            self._sites.clear()
+        if len(self._outcomes) > _OUTCOMES:
+            # The plans remember decisions by their place among the outcomes.
             self._plans.clear()
             self._by_choice.clear()
             self._outcomes = _Outcomes()
+        self._sites = _trimmed(self._sites)
+        self._plans = _trimmed(self._plans)
+        self._by_choice = _trimmed(self._by_choice)
 
     def _plan(self, url: str, prefix: str, when: datetime | None) -> _Plan:
         policy = self._policy

@@ -21,6 +21,7 @@ only what is left.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import itertools
 import json
@@ -307,10 +308,35 @@ def _prepared(
         yield from announced(held)
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cycle collector, run less often while deciding.
+
+    An audit holds many long-lived objects (parsed site files, plans, remembered evidence) and
+    makes few cycles; with the default thresholds the collector walks that heap again and again,
+    a quarter of the time of a URL-only audit. Objects alive on entry are frozen out of its
+    walks; the thresholds are restored on exit."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def _audit_input(
     job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
 ) -> tuple[int, int]:
     """Decide the documents of one input into its parts; (parts reused, documents covered)."""
+    with _fewer_collections():
+        return _decide_input(job, index, path, budget, bar)
+
+
+def _decide_input(
+    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
+) -> tuple[int, int]:
     parts, policy, robots = job.parts, job.policy, job.robots
     by_site = job.by_site(path)
     # A URL-only input's rows are cheap: its parts (the unit a kill loses) hold more of them.

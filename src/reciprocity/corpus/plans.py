@@ -14,15 +14,14 @@ column for column (``tests/corpus/test_url_rows.py`` compares every row).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
-from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from reciprocity.corpus.decide import SiteSource, bare_keys, decide, decide_with
 from reciprocity.corpus.policy import AuditPolicy
@@ -115,31 +114,29 @@ class _Outcomes:
         """The decision columns of ``ids``, in their order."""
         self._flush()
         blocks, starts = self._blocks, self._starts
+        wanted = pa.array(ids, pa.int64())
         if len(blocks) == 1:
-            return blocks[0].take(pa.array(ids, pa.int64()))
-        # Per block the ids it holds, then one reordering of the pieces.
-        grouped: dict[int, list[int]] = {}
-        positions: dict[int, list[int]] = {}
-        for position, found in enumerate(ids):
-            block = bisect.bisect_right(starts, found) - 1
-            grouped.setdefault(block, []).append(found - starts[block])
-            positions.setdefault(block, []).append(position)
+            return blocks[0].take(wanted)
+        # Per block the ids it holds (in Arrow, not row by row), then one reordering.
         pieces: list[pa.Table] = []
-        order: list[int] = []
-        for block, local in grouped.items():
-            pieces.append(blocks[block].take(pa.array(local, pa.int64())))
-            order.extend(positions[block])
-        inverse = [0] * len(ids)
-        for at, position in enumerate(order):
-            inverse[position] = at
-        return pa.concat_tables(pieces).take(pa.array(inverse, pa.int64()))
+        order: list[pa.Array] = []
+        everywhere = pa.array(range(len(ids)), pa.int64())
+        ends = [*starts[1:], self._count]
+        for block, start, end in zip(blocks, starts, ends, strict=True):
+            inside = pc.and_(pc.greater_equal(wanted, start), pc.less(wanted, end))
+            local = pc.filter(wanted, inside)
+            if len(local):
+                pieces.append(block.take(pc.subtract(local, start)))
+                order.append(pc.filter(everywhere, inside))
+        joined = pa.concat_tables(pieces)
+        return joined.take(pc.sort_indices(pa.concat_arrays(order)))
 
 
 class _Plan:
     """What decides the bare rows of one site at one date: the site's answer, the key function
     of each view of its files (``None``: the same for every path), and the decisions so far."""
 
-    __slots__ = ("choice", "constant", "keys", "memo")
+    __slots__ = ("again", "choice", "constant", "keys", "memo")
 
     def __init__(
         self, choice: Choice | None, keys: tuple[Callable[[str, str], Hashable] | None, ...]
@@ -149,6 +146,8 @@ class _Plan:
         self.keys: tuple[Callable[[str, str], Hashable], ...] = tuple(live)
         self.constant: int | None = None
         self.memo: dict[Hashable, int] = {}
+        self.again = 0
+        """Rows of the batch being decided that found this plan already made."""
 
 
 class UrlRowDecider:
@@ -202,18 +201,18 @@ class UrlRowDecider:
             self._announce(rows)
         policy = self._policy
         sites, plans, outcomes = self._sites, self._plans, self._outcomes
-        again: Counter[int] = Counter()
-        held: dict[int, _Plan] = {}
+        # Per batch: its sites, each once, and per row the place of its site and decision.
+        places: dict[str, int] = {}
+        site_rows: list[tuple[str, str | None]] = []
+        again: list[_Plan] = []
         ids: list[int] = []
+        at: list[int] = []
         urls: list[str] = []
-        record_ids: list[str | None] = []
         dates: list[datetime | None] = []
-        hosts: list[str] = []
-        domains: list[str | None] = []
         fast: list[int] = []
         slow: list[dict[str, Any]] = []
         slow_at: list[int] = []
-        for index, (url, record_id, when) in enumerate(rows.fields()):
+        for index, (url, when) in enumerate(zip(rows.urls(), rows.dates(), strict=True)):
             if (
                 url is None
                 or (match := _AUTHORITY.match(url)) is None
@@ -223,20 +222,26 @@ class UrlRowDecider:
                 slow_at.append(index)
                 continue
             prefix = match.group()
-            site = sites.get(prefix)
-            if site is None:
-                host = host_of(url)
-                if host is None:  # not a URL after all: an error row, as decide makes it
-                    slow.append(decide(rows.document(index), self._robots, policy))
-                    slow_at.append(index)
-                    continue
-                site = sites[prefix] = (host, registrable_domain(host))
+            place = places.get(prefix)
+            if place is None:
+                site = sites.get(prefix)
+                if site is None:
+                    host = host_of(url)
+                    if host is None:  # not a URL after all: an error row, as decide makes it
+                        slow.append(decide(rows.document(index), self._robots, policy))
+                        slow_at.append(index)
+                        continue
+                    site = sites[prefix] = (host, registrable_domain(host))
+                place = places[prefix] = len(site_rows)
+                site_rows.append(site)
             plan = plans.get((prefix, when))
             if plan is None:
                 plan = plans[prefix, when] = self._plan(url, prefix, when)
             else:
-                again[id(plan)] += 1
-                held[id(plan)] = plan
+                # Asked already: counted for the run record here (SiteSays.served).
+                if not plan.again:
+                    again.append(plan)
+                plan.again += 1
             keys = plan.keys
             if not keys:
                 found = plan.constant
@@ -253,41 +258,51 @@ class UrlRowDecider:
                         decide_with(rows.document(index), plan.choice, policy)
                     )
             ids.append(found)
+            at.append(place)
             urls.append(url)
-            record_ids.append(record_id)
             dates.append(when)
-            hosts.append(site[0])
-            domains.append(site[1])
             fast.append(index)
-        if self._served is not None:
-            for key, count in again.items():
-                self._served(held[key].choice, count)
-        record: dict[str, list[Any]] = {
-            "url": urls,
-            "record_id": record_ids,
-            "date": dates,
-            "host": hosts,
-            "domain": domains,
-        }
-        table = self._table(rows, fast, ids, record)
+        for plan in again:
+            if self._served is not None:
+                self._served(plan.choice, plan.again)
+            plan.again = 0
+        table = self._table(
+            rows, fast=fast, ids=ids, at=at, site_rows=site_rows, urls=urls, dates=dates
+        )
         if not slow:
             return table
         table = pa.concat_tables([table, pa.Table.from_pylist(slow, schema=SCHEMA)])
         inverse = [0] * len(rows)
-        for at, index in enumerate((*fast, *slow_at)):
-            inverse[index] = at
+        for position, index in enumerate((*fast, *slow_at)):
+            inverse[index] = position
         return table.take(pa.array(inverse, pa.int64()))
 
-    def _table(
-        self, rows: UrlRows, fast: list[int], ids: list[int], record: dict[str, list[Any]]
+    def _table(  # noqa: PLR0917
+        self,
+        rows: UrlRows,
+        fast: list[int],
+        ids: list[int],
+        at: list[int],
+        site_rows: list[tuple[str, str | None]],
+        urls: list[str],
+        dates: list[datetime | None],
     ) -> pa.Table:
-        """The rows at positions ``fast``: their own columns (``record``), empty ones, and
-        the decision columns of ``ids``."""
+        """The rows at positions ``fast`` (URLs ``urls``, dates ``dates``, sites ``at`` in
+        ``site_rows``, decisions ``ids``): their own columns, empty ones, the decision columns."""
         count = len(fast)
         taken = self._outcomes.take(ids) if count else _OUTCOME.empty_table()
-        known = {name: pa.array(values, SCHEMA.field(name).type) for name, values in record.items()}
-        known["source"] = pa.array([rows.source] * count, pa.string())
-        known["offset"] = pa.array([rows.first + i for i in fast], pa.int64())
+        positions = pa.array(fast, pa.int64())
+        places = pa.array(at, pa.int64())
+        hosts, domains = zip(*site_rows, strict=True) if site_rows else ((), ())
+        known = {
+            "source": pa.repeat(pa.scalar(rows.source, pa.string()), count),
+            "offset": pc.add(positions, rows.first),
+            "record_id": rows.id_column(positions),
+            "url": rows.url_column(positions, urls),
+            "host": pa.array(hosts, pa.string()).take(places),
+            "domain": pa.array(domains, pa.string()).take(places),
+            "date": rows.date_column(positions, dates),
+        }
         columns = [
             known[f.name]
             if f.name in known
@@ -301,5 +316,5 @@ class UrlRowDecider:
     def _announce(self, rows: UrlRows) -> None:
         """Tell a fetching source the batch's URLs first (``SiteSays.prepare``)."""
         assert self._prepare is not None
-        asks = [(url, ()) for url, _, _ in rows.fields() if url is not None]
+        asks = [(url, ()) for url in rows.urls() if url is not None]
         self._prepare(asks, agent=self._policy.crawler)

@@ -6,12 +6,13 @@ of documents still to skip."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers.damage import _error
@@ -167,10 +168,12 @@ class UrlRows:
     as FineWeb or C4 are audited), as read: an audit decides them by site, not one by one.
 
     Each row reads as the :class:`Document` :func:`read_documents` would yield for it
-    (:meth:`document`); :meth:`fields` gives the same facts without building one.
+    (:meth:`document`); :meth:`urls` and :meth:`dates` give its URL and date without building
+    one, and the ``*_column`` methods give the columns of many rows as Arrow arrays, taken from
+    the table itself where its cells need no repair.
     """
 
-    __slots__ = ("_dates", "_ids", "_urls", "columns", "first", "source")
+    __slots__ = ("_batch", "_dates", "_ids", "_urls", "_utc", "columns", "first", "source")
 
     def __init__(
         self, batch: pa.RecordBatch, source: str, first: int, columns: ColumnNames
@@ -179,57 +182,111 @@ class UrlRows:
         self.first = first
         """Offset (row number in ``source``) of the first row."""
         self.columns = columns
-        names = batch.schema.names
+        self._batch = batch
         self._urls: list[Any] = batch.column(columns.url).to_pylist()
-        count = len(self._urls)
-        self._ids: list[Any] = (
-            batch.column(columns.id).to_pylist() if columns.id in names else [None] * count
-        )
-        self._dates: list[Any] = (
-            _date_cells(batch.column(columns.date)) if columns.date in names else [None] * count
-        )
+        self._ids: list[Any] | None = None
+        self._dates: list[Any] | None = None
+        self._utc: pa.Array | None = None
+        """The date column as UTC timestamps, when its cells are read through their integers."""
 
     def __len__(self) -> int:
         return len(self._urls)
 
     def slice(self, start: int, stop: int) -> UrlRows:
         """Rows ``start`` to ``stop`` (positions in this batch)."""
-        part = UrlRows.__new__(UrlRows)
-        part.source, part.columns = self.source, self.columns
-        part.first = self.first + start
-        part._urls = self._urls[start:stop]
-        part._ids = self._ids[start:stop]
-        part._dates = self._dates[start:stop]
-        return part
+        return UrlRows(
+            self._batch.slice(start, stop - start), self.source, self.first + start, self.columns
+        )
 
-    def fields(self) -> Iterator[tuple[str | None, str | None, datetime | None]]:
-        """Per row: the URL as its document holds it (``None``: the row has no usable URL,
-        read it with :meth:`document`), the record id, the date."""
-        dates: dict[Any, datetime | None] = {}
-        for raw_url, raw_id, raw_date in zip(self._urls, self._ids, self._dates, strict=True):
+    def _column(self, name: str) -> pa.Array | None:
+        return self._batch.column(name) if name and name in self._batch.schema.names else None
+
+    def urls(self) -> list[str | None]:
+        """Per row, the URL as its document holds it; ``None``: the row has no usable URL
+        (read it with :meth:`document`)."""
+        found: list[str | None] = []
+        for raw in self._urls:
             url: str | None = None
-            if isinstance(raw_url, str) and raw_url.isascii():
-                url = raw_url.strip() or None  # ASCII: nothing for _clean to repair
-            elif isinstance(raw_url, (str, bytes)):
-                text = header_text(raw_url) if isinstance(raw_url, bytes) else raw_url
+            if isinstance(raw, str) and raw.isascii():
+                url = raw.strip() or None  # ASCII: nothing for _clean to repair
+            elif isinstance(raw, (str, bytes)):
+                text = header_text(raw) if isinstance(raw, bytes) else raw
                 url = _clean(text.strip()) if text.strip() else None
-            record_id = None if raw_id is None or raw_id == "" else _cell_text(raw_id)
+            found.append(url)
+        return found
+
+    def _cells(self) -> list[Any]:
+        if self._dates is None:
+            column = self._column(self.columns.date)
+            if column is None:
+                self._dates = [None] * len(self)
+            else:
+                self._dates, self._utc = _date_cells(column)
+        return self._dates
+
+    def dates(self) -> list[datetime | None]:
+        """Per row, the date its document holds."""
+        known: dict[Any, datetime | None] = {}
+        found: list[datetime | None] = []
+        for raw in self._cells():
             # Keyed with the type: True and 1 are equal keys, not equal dates.
-            key = (type(raw_date), raw_date)
+            key = (type(raw), raw)
             try:
-                when = dates[key]
+                when = known[key]
             except KeyError:
-                when = dates[key] = parse_date(raw_date)
+                when = known[key] = parse_date(raw)
             except TypeError:  # an unhashable cell (a list): read it each time
-                when = parse_date(raw_date)
-            yield url, record_id, when
+                when = parse_date(raw)
+            found.append(when)
+        return found
+
+    def url_column(self, rows: pa.Array, urls: list[str]) -> pa.Array:
+        """The ``url`` column of ``rows`` (positions), whose URLs are ``urls`` (from
+        :meth:`urls`): the table's own cells when they are those very strings."""
+        raw = self._urls
+        if all(raw[i] is url for i, url in zip(rows.to_pylist(), urls, strict=True)):
+            column = self._batch.column(self.columns.url)
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                return column.take(rows).cast(pa.string())
+        return pa.array(urls, pa.string())
+
+    def id_column(self, rows: pa.Array) -> pa.Array:
+        """The ``record_id`` column of ``rows`` (positions)."""
+        column = self._column(self.columns.id)
+        if column is None:
+            return pa.nulls(len(rows), pa.string())
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            # Arrow text is valid UTF-8, so _cell_text keeps it as it is; "" is no id.
+            taken = column.take(rows).cast(pa.string())
+            return pc.if_else(pc.equal(taken, ""), pa.scalar(None, pa.string()), taken)
+        if self._ids is None:
+            self._ids = column.to_pylist()
+        ids = self._ids
+        return pa.array(
+            [
+                None if ids[i] is None or ids[i] == "" else _cell_text(ids[i])
+                for i in rows.to_pylist()
+            ],
+            pa.string(),
+        )
+
+    def date_column(self, rows: pa.Array, dates: list[datetime | None]) -> pa.Array:
+        """The ``date`` column of ``rows`` (positions), whose dates are ``dates``."""
+        self._cells()
+        if self._utc is not None:
+            return self._utc.take(rows)
+        return pa.array(dates, pa.timestamp("us", tz="UTC"))
 
     def document(self, index: int) -> Document:
         """The document of row ``index`` (a position in this batch)."""
+        cells = self._cells()
+        if self._ids is None:
+            column = self._column(self.columns.id)
+            self._ids = column.to_pylist() if column is not None else [None] * len(self)
         row = {
             self.columns.url: self._urls[index],
             self.columns.id: self._ids[index],
-            self.columns.date: self._dates[index],
+            self.columns.date: cells[index],
         }
         return _row_document(row, self.source, self.first + index, self.columns)
 
@@ -238,18 +295,18 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _UTC_NAMES = frozenset({None, "UTC", "utc", "Etc/UTC", "+00:00", "Z"})
 
 
-def _date_cells(column: pa.Array) -> list[Any]:
-    """A date column's cells as Python values. UTC (or naive) timestamps become aware datetimes
-    through their integer form, once per distinct value: Arrow builds a zoned datetime per cell
-    at several µs each. The instants are those ``to_pylist`` gives (a naive one read as UTC, as
-    :func:`parse_date` reads it)."""
+def _date_cells(column: pa.Array) -> tuple[list[Any], pa.Array | None]:
+    """A date column's cells as Python values, and, when they are UTC (or naive) timestamps, the
+    column as UTC timestamps. Those become aware datetimes through their integer form, once per
+    distinct value: Arrow builds a zoned datetime per cell at several µs each. The instants are
+    those ``to_pylist`` gives (a naive one read as UTC, as :func:`parse_date` reads it)."""
     kind = column.type
     if not (pa.types.is_timestamp(kind) and kind.unit != "ns" and kind.tz in _UTC_NAMES):
-        return column.to_pylist()  # type: ignore[no-any-return]
-    micros = column.cast(pa.timestamp("us", kind.tz)).cast(pa.int64()).to_pylist()
+        return column.to_pylist(), None
+    utc = column.cast(pa.timestamp("us", kind.tz)).cast(pa.int64())
     known: dict[int, datetime] = {}
     cells: list[Any] = []
-    for value in micros:
+    for value in utc.to_pylist():
         if value is None:
             cells.append(None)
             continue
@@ -258,6 +315,6 @@ def _date_cells(column: pa.Array) -> list[Any]:
             try:
                 found = known[value] = _EPOCH + timedelta(microseconds=value)
             except OverflowError:  # beyond year 9999: as Arrow itself reads it
-                return column.to_pylist()  # type: ignore[no-any-return]
+                return column.to_pylist(), None
         cells.append(found)
-    return cells
+    return cells, utc.cast(pa.timestamp("us", tz="UTC"))

@@ -229,12 +229,14 @@ def bare_key(
         when=fetched or {},
         keep=True,
     )
+    # The function holds the files' rules, not the site's evidence: callers keep many.
+    site_key = site.key_function()
     if tdmrep_json is None:
-        return None if site.constant else site.key
+        return None if site.constant else site_key
     lookup = tdmrep_json.lookup
 
     def key(url: str, path: str) -> Hashable:
-        return site.key(url, path), id(lookup(path_or_url(url, path)))
+        return site_key(url, path), id(lookup(path_or_url(url, path)))
 
     return key
 

@@ -100,6 +100,7 @@ class SiteEvidence:
         "_ai_source",
         "_deciders",
         "_honour",
+        "_key",
         "_memo",
         "_robots",
         "_robots_source",
@@ -146,6 +147,7 @@ class SiteEvidence:
                 if links.links:
                     self._rsl_source = links.links[0].url
         self._memo: dict[SiteKey, tuple[tuple[Evidence, ...], tuple[Evidence, ...]]] = {}
+        self._key = self.key_function()
 
     def holds(self, robots: object, ai_txt: object, rsl: object) -> bool:
         """Whether this is the evidence of these very files."""
@@ -161,20 +163,35 @@ class SiteEvidence:
         """What decides ``url`` (``path``: its path, params and query) among these files: two
         URLs of the site with equal keys get the same evidence. The key holds the deciding
         rules (or ids of rules these files hold), so it is valid while the files are."""
-        usage = aipref.applicable_rules(self._usage_rules, path) if self._usage_rules else ()
-        ai_match = self._ai_match(path_or_url(url, path)) if self._ai_match is not None else None
-        return (
-            tuple([decide(path) for decide in self._deciders]),
-            usage,
-            id(ai_match[1]) if ai_match is not None else None,
-            tuple(map(id, self._rsl.matching(url))) if self._rsl is not None else (),
+        return self.key_function()(url, path)
+
+    def key_function(self) -> Callable[[str, str], SiteKey]:
+        """:meth:`key` as a function that holds only what it reads (the files' deciding rules),
+        not this object and the evidence it remembers: for a caller that keeps many sites'."""
+        deciders, rules, ai_match, rsl = (
+            self._deciders,
+            self._usage_rules,
+            self._ai_match,
+            self._rsl,
         )
+
+        def key(url: str, path: str) -> SiteKey:
+            usage = aipref.applicable_rules(rules, path) if rules else ()
+            found = ai_match(path_or_url(url, path)) if ai_match is not None else None
+            return (
+                tuple([decide(path) for decide in deciders]),
+                usage,
+                id(found[1]) if found is not None else None,
+                tuple(map(id, rsl.matching(url))) if rsl is not None else (),
+            )
+
+        return key
 
     def lookup(self, url: str, path: str) -> tuple[tuple[Evidence, ...], tuple[Evidence, ...]]:
         """The evidence for ``url`` (``path``: its path, params and query), in two parts: the
         robots.txt's (it comes before the document's own) and the ai.txt's and RSL licence's
         (after it)."""
-        key = self.key(url, path)
+        key = self._key(url, path)
         found = self._memo.get(key)
         if found is None:
             found = self._build(url, path, key[1])

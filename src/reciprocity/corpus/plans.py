@@ -56,10 +56,11 @@ _OUTCOME: Final = pa.schema([f for f in SCHEMA if f.name not in _NULL and f.name
 _AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*")
 _ENDS: Final = frozenset("/?#")
 
-_PLANS: Final = 50_000
-"""Plans (and sites) held at most, the oldest dropped first: a plan holds its site's parsed
-files and remembered evidence, a few KiB."""
-_OUTCOMES: Final = 250_000
+_PLANS: Final = 300_000
+"""Plans (and sites) held at most, the oldest half dropped past it: a plan holds its site's
+answer and the rules that decide its paths (about 1 KiB; parsed files are shared by sites that
+serve the same ones)."""
+_OUTCOMES: Final = 400_000
 """Decisions kept as Arrow data at most; beyond, they are all dropped (between batches)."""
 
 

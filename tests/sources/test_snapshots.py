@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -513,8 +515,9 @@ def test_identical_bodies_are_shared(tmp_path: Path) -> None:
     snapshots = load(
         tmp_path, [entry(f"https://h{i}.example/robots.txt", 200, body) for i in range(3)]
     )
-    bodies = [f.body for fetches in snapshots._index.values() for f in fetches]
-    assert len({id(b) for b in bodies}) == 1
+    with contextlib.closing(sqlite3.connect(snapshots.index.path)) as index:
+        assert index.execute("SELECT COUNT(*) FROM bodies").fetchone() == (1,)
+    assert all(only(snapshots, f"https://h{i}.example/").robots.size == len(body) for i in range(3))
 
 
 def test_body_cap(tmp_path: Path) -> None:

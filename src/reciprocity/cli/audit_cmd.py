@@ -6,6 +6,7 @@ import argparse
 import functools
 import logging
 import sys
+from pathlib import Path
 
 from reciprocity.cli import EXIT_OK, EXIT_PARTIAL, warn
 from reciprocity.cli._fetch_options import add_fetch_arguments, cache_path, fetcher_options
@@ -112,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    if args.workers < 1:
+        raise UsageError("--workers must be 1 or more")
     inputs = list(args.inputs)
     snapshots = list(args.robots)
     if args.sample:
@@ -129,7 +132,12 @@ def run(args: argparse.Namespace) -> int:
         columns_kwargs["html"] = (args.html_column,)
     columns = ColumnNames(**columns_kwargs)  # type: ignore[arg-type]
     site_files = list(args.site_files)
-    loaded = load_snapshots(snapshots, site_files=site_files) if snapshots or site_files else None
+    loaded = None
+    if snapshots or site_files:
+        # On disk in the run's folder, read by every worker: removed when the run ends, and
+        # replaced by the next run if this one is killed.
+        folder = Path(args.out) / ".snapshots"
+        loaded = load_snapshots(snapshots, site_files=site_files, index_folder=folder)
     live = None
     if args.online:
         path = cache_path(args)
@@ -143,23 +151,25 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and not sys.stderr.isatty():
         logging.basicConfig(level=logging.INFO, format="reciprocity: %(message)s")
 
-    if args.workers < 1:
-        raise UsageError("--workers must be 1 or more")
     # A partial of a module-level function pickles, so worker processes can use it.
     reader = CorpusReader(columns)
 
-    result = run_audit(
-        inputs,
-        args.out,
-        policy=policy,
-        robots=source,
-        reader=reader,
-        limit=args.limit,
-        progress=None if not args.quiet else False,
-        snapshots=snapshots,
-        site_files=site_files,
-        workers=args.workers,
-    )
+    try:
+        result = run_audit(
+            inputs,
+            args.out,
+            policy=policy,
+            robots=source,
+            reader=reader,
+            limit=args.limit,
+            progress=None if not args.quiet else False,
+            snapshots=snapshots,
+            site_files=site_files,
+            workers=args.workers,
+        )
+    finally:
+        if loaded is not None:
+            loaded.close()
     kept_line = ""
     if args.write_kept:
         kept = write_kept(result.out / "decisions.parquet", result.out / "kept")

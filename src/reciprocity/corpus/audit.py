@@ -243,7 +243,8 @@ def _progress(total: int | None, enabled: bool) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """What every input of a run is decided with (sent to worker processes whole)."""
+    """What every input of a run is decided with (sent to worker processes whole: snapshots
+    travel as the path of their on-disk index, which each worker opens on first use)."""
 
     parts: Path
     policy: AuditPolicy

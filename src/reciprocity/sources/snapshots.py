@@ -24,10 +24,12 @@ and the copies of the origin's tdmrep.json and ai.txt, and of the RSL licence it
 the document names, chosen by the same rule. ``None`` means the snapshots hold nothing of the
 origin: the caller records ``unavailable``.
 
-Bodies are kept as bytes (identical bodies shared, each cut at 500 KiB, RFC 9309 §2.5) and parsed
-on first lookup only; parsed snapshots sit in a bounded cache. Content never raises: a record or
-line that cannot be used is skipped and listed in ``problems``. A path that cannot be read at all
-raises :class:`~reciprocity.errors.InputError`.
+Fetches are written, as they are read, into an on-disk index
+(:mod:`reciprocity.sources.snapshot_index`): memory holds neither them nor their bodies (each
+cut at 500 KiB, RFC 9309 §2.5, identical ones stored once), and a worker process is handed the
+index's path, not a copy. Bodies are parsed on first lookup only; parsed snapshots sit in a
+bounded cache. Content never raises: a record or line that cannot be used is skipped and listed
+in ``problems``. A path that cannot be read at all raises :class:`~reciprocity.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -38,13 +40,15 @@ import hashlib
 import http
 import ipaddress
 import re
+import sqlite3
 import uuid
 import zlib
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from types import TracebackType
 from typing import Any, BinaryIO, Final, NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -67,6 +71,7 @@ from reciprocity.sources.site_files import (
     parse_file,
     rsl_candidates,
 )
+from reciprocity.sources.snapshot_index import Index, IndexedFetch, IndexWriter
 from reciprocity.urls import normalise_host, split_url
 from reciprocity.urls import origin as url_origin
 
@@ -288,28 +293,7 @@ class Fetch(NamedTuple):
     note: str = ""
 
 
-class _Fetch(NamedTuple):
-    """One recorded fetch, as loaded (a NamedTuple: a large crawl holds millions of them)."""
-
-    key: str
-    """The fetched URL, normalised (see ``_url_key``)."""
-    fetched: datetime | None
-    status: int | None
-    location: str | None
-    body: bytes
-    """The body (2xx only), decoded and cut at ROBOTS_SIZE_LIMIT; parsed on first lookup."""
-    file: str
-    """Where it was read: one string shared by every record of a file (not one per record)."""
-    offset: int
-    """The record's byte offset in ``file``; -1 when ``file`` alone says where."""
-    note: str
-
-    @property
-    def source(self) -> str:
-        return self.file if self.offset < 0 else f"{self.file}:{self.offset}"
-
-
-def _closest(fetches: Sequence[_Fetch], when: datetime | None) -> _Fetch:
+def _closest(fetches: Sequence[IndexedFetch], when: datetime | None) -> IndexedFetch:
     """The fetch nearest in time to ``when`` (a redirect's target was fetched right after it)."""
     if when is None:
         return fetches[-1]
@@ -322,45 +306,73 @@ def _closest(fetches: Sequence[_Fetch], when: datetime | None) -> _Fetch:
 class SiteSnapshots:
     """Snapshots of site files (robots.txt and the files beside it) indexed by URL; build with
     :func:`load_snapshots`. ``served_by`` names the source in what it serves (the records of an
-    audit's own inputs are held in one of these too, served by ``inputs``)."""
+    audit's own inputs are held in one of these too, served by ``inputs``).
+
+    The fetches stay in the on-disk ``index``; this object holds bounded caches only, and
+    pickles as the index's path and its settings: a worker process opens the file itself.
+    :meth:`close` (or the end of a ``with`` block) removes the file; so does collecting the
+    object that built it."""
 
     def __init__(
         self,
-        index: Mapping[str, Sequence[_Fetch]] | None = None,
+        index: Index,
         *,
-        problems: Sequence[str] = (),
-        problem_count: int | None = None,
-        counts: Mapping[str, int] | None = None,
         scheme_fallback: bool = False,
         cache_size: int = 16384,
         served_by: ServedBy = "snapshots",
-        site_files: bool | None = None,
     ) -> None:
-        # Each URL's fetches in date order; undated ones first, in load order (sort is stable).
-        self._index: dict[str, tuple[_Fetch, ...]] = {
-            key: tuple(sorted(fetches, key=_date_order)) for key, fetches in (index or {}).items()
-        }
-        self.problems: tuple[str, ...] = tuple(problems)
+        self.index = index
+        """Where the fetches are (:class:`~reciprocity.sources.snapshot_index.Index`)."""
+        meta = index.meta()
+        self.problems: tuple[str, ...] = tuple(meta["problems"])
         """Records and files skipped, and why (the first 200)."""
-        self.problem_count = len(self.problems) if problem_count is None else problem_count
-        self.counts: dict[str, int] = dict(counts or {})
+        self.problem_count: int = meta["problem_count"]
+        self.counts: dict[str, int] = dict(meta["counts"])
         """What was read: files, records, fetches indexed, records skipped by kind."""
         self.scheme_fallback = scheme_fallback
         """When an origin has no snapshot, use the other scheme's (http <-> https), with a note.
         Off by default: RFC 9309 §2.3 scopes a robots.txt to its own scheme, host and port."""
         self.served_by: ServedBy = served_by
-        self._cache: OrderedDict[int, Snapshot] = OrderedDict()
-        self._files: OrderedDict[tuple[int, str], SiteFile] = OrderedDict()
-        self._cache_size = max(cache_size, 1)
-        self.parsed = 0
-        """Snapshots built (each parses its body once) — for tests and statistics."""
-        self._origins = sum(1 for _ in self.origins())
-        if site_files is None:
-            site_files = any(key.endswith(_FIXED_FILES) for key in self._index)
-        self.has_files = site_files
+        self.has_files: bool = meta["site_files"]
         """Whether site files beside robots.txt are held (loaded as ``site_files``, or a fixed
         path such as ``/ai.txt`` indexed): when not, a lookup looks for none, so that the usual
         robots.txt-only run pays nothing for them."""
+        self._origins: int = meta["origins"]
+        self._kinds: dict[str, int] = meta["kinds"]
+        self._cache_size = max(cache_size, 1)
+        self._empty_caches()
+
+    def _empty_caches(self) -> None:
+        # Fetches by URL key (none found included), snapshots and site files by the fetch they
+        # start from: each bounded, so memory does not grow with the snapshots.
+        self._rows: OrderedDict[str, tuple[IndexedFetch, ...]] = OrderedDict()
+        self._cache: OrderedDict[int, Snapshot] = OrderedDict()
+        self._files: OrderedDict[tuple[int, str], SiteFile] = OrderedDict()
+        self.parsed = 0
+        """Snapshots built (each parses its body once) — for tests and statistics."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        caches = ("_rows", "_cache", "_files", "parsed")
+        return {name: value for name, value in self.__dict__.items() if name not in caches}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._empty_caches()
+
+    def close(self) -> None:
+        """Let go of the index (its file is removed if this object built it)."""
+        self.index.close()
+
+    def __enter__(self) -> SiteSnapshots:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"SiteSnapshots(origins={len(self)}, problems={self.problem_count})"
@@ -373,8 +385,8 @@ class SiteSnapshots:
 
     def origins(self) -> Iterator[str]:
         """The origins that have at least one robots.txt snapshot."""
-        for key in self._index:
-            if key.endswith("/robots.txt") and key.count("/") == 3:
+        for key in self.index.keys("/robots.txt"):
+            if key.count("/") == 3:
                 yield key[: -len("/robots.txt")]
 
     def fetches(self, url: str) -> tuple[Snapshot, ...]:
@@ -384,13 +396,9 @@ class SiteSnapshots:
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready account of what was loaded (for the run manifest)."""
-        kinds: dict[str, int] = {}
-        for key in self._index:
-            kind = next((k for p, k in PATHS.items() if key.endswith(p)), "other")
-            kinds[kind] = kinds.get(kind, 0) + 1
         return {
             "origins": len(self),
-            "urls": dict(sorted(kinds.items())),
+            "urls": dict(self._kinds),
             "counts": dict(self.counts),
             "problems": self.problem_count,
             "scheme_fallback": self.scheme_fallback,
@@ -398,24 +406,40 @@ class SiteSnapshots:
 
     # -- lookup ---------------------------------------------------------------------------------
 
-    def _fetches_for(self, url: str) -> tuple[tuple[_Fetch, ...] | None, str]:
+    def _fetches_for(self, url: str) -> tuple[tuple[IndexedFetch, ...] | None, str]:
         origin = origin_of(url)
         if origin is None:
             return None, ""
         return self._held(_robots_key(origin), origin)
 
-    def _held(self, key: str, origin: str) -> tuple[tuple[_Fetch, ...] | None, str]:
+    def _held(self, key: str, origin: str) -> tuple[tuple[IndexedFetch, ...] | None, str]:
         """The fetches of ``key`` (a URL key on ``origin``), or of the other scheme's."""
-        found = self._index.get(key)
+        found = self._fetches_of(key)
         if found:
             return found, ""
         if self.scheme_fallback:
             scheme, rest = origin.split("://", 1)
             other = f"{_OTHER_SCHEME[scheme]}://{rest}"
-            found = self._index.get(other + key[len(origin) :])
+            found = self._fetches_of(other + key[len(origin) :])
             if found:
                 return found, f"no snapshot for {origin}; the one of {other} is used"
         return None, ""
+
+    def _fetches_of(self, key: str) -> tuple[IndexedFetch, ...]:
+        """The fetches of a URL key, oldest first (``()``: none), from the cache or the index."""
+        found = self._rows.get(key)
+        if found is not None:
+            self._rows.move_to_end(key)
+            return found
+        found = self._rows[key] = self.index.fetches(key)
+        if len(self._rows) > self._cache_size:
+            self._rows.popitem(last=False)
+        return found
+
+    def _body(self, fetch: IndexedFetch) -> bytes:
+        # Only a 2xx keeps its body (the loader stores b"" for any other answer).
+        ok = fetch.status is not None and 200 <= fetch.status < 300
+        return self.index.body(fetch) if ok else b""
 
     def lookup(
         self,
@@ -514,20 +538,20 @@ class SiteSnapshots:
             )
         return copies
 
-    def _snapshot(self, start: _Fetch) -> Snapshot:
-        cached = self._cache.get(id(start))
+    def _snapshot(self, start: IndexedFetch) -> Snapshot:
+        cached = self._cache.get(start.id)
         if cached is not None:
-            self._cache.move_to_end(id(start))
+            self._cache.move_to_end(start.id)
             return cached
         snapshot = self._resolve(start)
         self.parsed += 1
-        self._cache[id(start)] = snapshot
+        self._cache[start.id] = snapshot
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return snapshot
 
-    def _file(self, kind: FileKind, start: _Fetch) -> SiteFile:
-        key = (id(start), kind)
+    def _file(self, kind: FileKind, start: IndexedFetch) -> SiteFile:
+        key = (start.id, kind)
         cached = self._files.get(key)
         if cached is not None:
             self._files.move_to_end(key)
@@ -535,7 +559,7 @@ class SiteSnapshots:
         end, hops, notes, failure, incomplete = self._follow(start)
         parsed = None
         if failure is None and end.status is not None and 200 <= end.status < 300:
-            parsed = parse_file(kind, end.body[: LIMITS[kind]])
+            parsed = parse_file(kind, self._body(end)[: LIMITS[kind]])
         elif failure is not None:
             notes.append(f"{failure}: no {kind}")
         found = SiteFile(
@@ -547,7 +571,7 @@ class SiteSnapshots:
             self._files.popitem(last=False)
         return found
 
-    def _follow(self, start: _Fetch) -> tuple[_Fetch, int, list[str], str | None, bool]:
+    def _follow(self, start: IndexedFetch) -> tuple[IndexedFetch, int, list[str], str | None, bool]:
         """Follow ``start``'s redirects inside the snapshots: (the fetch reached, redirects
         followed, notes, why the chain ended without an answer or ``None``, whether it left the
         snapshots)."""
@@ -567,7 +591,7 @@ class SiteSnapshots:
                 return fetch, hops, notes, f"redirect loop at {key}", False
             if hops == MAX_REDIRECTS:
                 return fetch, hops, notes, f"more than {MAX_REDIRECTS} redirects", False
-            candidates = self._index.get(key)
+            candidates = self._fetches_of(key)
             if not candidates:
                 why = f"redirect target {key} is not in the snapshots"
                 return fetch, hops, notes, why, True
@@ -579,7 +603,7 @@ class SiteSnapshots:
                 notes.append(fetch.note)
         return fetch, hops, notes, None, False
 
-    def _resolve(self, start: _Fetch) -> Snapshot:
+    def _resolve(self, start: IndexedFetch) -> Snapshot:
         """Follow ``start``'s redirects inside the snapshots; the rules apply to its origin."""
         origin = start.key[: start.key.index("/", start.key.index("//") + 2)]
         fetch, hops, notes, failure, incomplete = self._follow(start)
@@ -591,7 +615,7 @@ class SiteSnapshots:
                 f"robots.txt unavailable ({failure}): allow all (RFC 9309 §2.3.1.2)"
             )
         else:
-            robots = RobotsTxt.from_fetch(fetch.status, fetch.body, redirects=hops)
+            robots = RobotsTxt.from_fetch(fetch.status, self._body(fetch), redirects=hops)
         return Snapshot(
             origin, start.key, start.fetched, fetch.status, robots, fetch.source, hops,
             "; ".join(notes), incomplete, self.served_by,
@@ -602,37 +626,23 @@ class SiteSnapshots:
 _FIXED_FILES: Final = tuple(FILE_PATHS.values())
 
 
-def _fetched(fetch: _Fetch) -> datetime | None:
+def _fetched(fetch: IndexedFetch) -> datetime | None:
     return fetch.fetched
-
-
-def _date_order(fetch: _Fetch) -> tuple[int, datetime]:
-    epoch = datetime.min.replace(tzinfo=timezone.utc)
-    return (0, epoch) if fetch.fetched is None else (1, fetch.fetched)
 
 
 # -- loading -------------------------------------------------------------------------------------
 
 
 class _Loader:
-    """Reads snapshot files into an index; shares identical bodies; lists what it skips."""
+    """Reads snapshot files into an index (``writer``); lists what it skips."""
 
-    def __init__(self) -> None:
-        self.index: dict[str, list[_Fetch]] = {}
+    def __init__(self, writer: IndexWriter) -> None:
+        self.writer = writer
         self.site_files = False
         """Whether site-file paths were loaded (``--site-files``), not only robots.txt ones."""
-        self.bodies: dict[bytes, bytes] = {b"": b""}
-        self.digests: dict[str, bytes] = {}
-        self._file_names: dict[Path, str] = {}
         self.problems: list[str] = []
         self.problem_count = 0
         self.counts: dict[str, int] = {}
-
-    def file_name(self, path: Path) -> str:
-        name = self._file_names.get(path)
-        if name is None:
-            name = self._file_names[path] = str(path)
-        return name
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -667,11 +677,34 @@ class _Loader:
             extra = f"body cut at {cap} bytes{why}"
             note = f"{note}; {extra}" if note else extra
             body = body[:cap]
-        body = self.bodies.setdefault(body, body)
-        fetch = _Fetch(key, fetched, status, location, body, source, offset, note)
-        self.index.setdefault(key, []).append(fetch)
+        self.writer.add(
+            key, fetched=fetched, status=status, location=location, body=body, file=source,
+            offset=offset, note=note,
+        )  # fmt: skip
         self.count("fetches")
         return True
+
+    def describe(self, counts: Mapping[str, int] | None = None) -> Callable[[Iterator[str]], Any]:
+        """What the index keeps of the whole, beside its fetches (``counts``: instead of the
+        loader's), given its URL keys."""
+
+        def described(keys: Iterator[str]) -> dict[str, Any]:
+            origins, fixed, kinds = 0, False, Counter[str]()
+            for key in keys:
+                if key.endswith("/robots.txt") and key.count("/") == 3:
+                    origins += 1
+                kinds[next((k for p, k in PATHS.items() if key.endswith(p)), "other")] += 1
+                fixed = fixed or key.endswith(_FIXED_FILES)
+            return {
+                "problems": self.problems,
+                "problem_count": self.problem_count,
+                "counts": dict(self.counts if counts is None else counts),
+                "site_files": self.site_files or fixed,
+                "origins": origins,
+                "kinds": dict(sorted(kinds.items())),
+            }
+
+        return described
 
     def cap(self, url_key: str) -> int:
         """Bytes of a body kept: its kind's limit; an RSL document's for other URLs of site
@@ -718,7 +751,7 @@ class _Loader:
             self.problem(f"{path}: no {what} response records found (is it a WARC file?)")
 
     def _record(self, record: WarcRecord, path: Path, site: bool = False) -> None:
-        file = self.file_name(path)
+        file = str(path)
         offset = record.stream_pos
         source = f"{file}:{offset}"
         headers = record.headers
@@ -768,7 +801,7 @@ class _Loader:
         elif status is not None and 200 <= status < 300:
             if kind == WarcRecordType.revisit:
                 digest = (headers.get("WARC-Payload-Digest") or "").strip()
-                found = self.digests.get(digest) if digest else None
+                found = self.writer.payload(digest) if digest else None
                 if found is None:
                     self.count("skipped: revisit without original")
                     self.problem(f"{source}: revisit whose original body was not loaded; skipped")
@@ -787,7 +820,7 @@ class _Loader:
                     return
                 digest = (headers.get("WARC-Payload-Digest") or "").strip()
                 if digest:
-                    self.digests[digest] = body
+                    self.writer.remember_payload(digest, body)
             if note:
                 notes.append(note)
         self.add(
@@ -1042,26 +1075,49 @@ def _read_body(
     return raw, "; ".join(notes)
 
 
+def _writer(folder: str | Path | None) -> IndexWriter:
+    try:
+        return IndexWriter(folder)
+    except (OSError, sqlite3.Error) as exc:
+        where = Path(folder) if folder is not None else None
+        raise InputError(f"cannot write the snapshot index ({exc})", path=where) from None
+
+
+def _build(
+    writer: IndexWriter, load: Callable[[_Loader], None], counts: Mapping[str, int] | None = None
+) -> Index:
+    """The index ``load`` fills through a loader (the file is removed if loading fails)."""
+    loader = _Loader(writer)
+    try:
+        load(loader)
+        return writer.finish(loader.describe(counts))
+    except sqlite3.Error as exc:
+        writer.abort()
+        raise InputError(f"cannot write the snapshot index ({exc})", path=writer.path) from None
+    except BaseException:
+        writer.abort()
+        raise
+
+
 def index_fetches(
-    fetches: Iterable[Fetch], *, served_by: ServedBy, counts: Mapping[str, int] | None = None
+    fetches: Iterable[Fetch],
+    *,
+    served_by: ServedBy,
+    counts: Mapping[str, int] | None = None,
+    index_folder: str | Path | None = None,
 ) -> SiteSnapshots:
     """Site files known otherwise than from snapshot files (the records of an audit's inputs)
-    as a source served by ``served_by``."""
-    loader = _Loader()
-    loader.site_files = True
-    for fetch in fetches:
-        loader.add(
-            fetch.url, fetched=fetch.fetched, status=fetch.status, location=fetch.location,
-            body=fetch.body, source=fetch.source, offset=fetch.offset, note=fetch.note,
-        )  # fmt: skip
-    return SiteSnapshots(
-        loader.index,
-        problems=loader.problems,
-        problem_count=loader.problem_count,
-        counts=counts if counts is not None else loader.counts,
-        served_by=served_by,
-        site_files=True,
-    )
+    as a source served by ``served_by``; ``index_folder`` as for :func:`load_snapshots`."""
+
+    def load(loader: _Loader) -> None:
+        loader.site_files = True
+        for fetch in fetches:
+            loader.add(
+                fetch.url, fetched=fetch.fetched, status=fetch.status, location=fetch.location,
+                body=fetch.body, source=fetch.source, offset=fetch.offset, note=fetch.note,
+            )  # fmt: skip
+
+    return SiteSnapshots(_build(_writer(index_folder), load, counts), served_by=served_by)
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -1098,36 +1154,40 @@ def load_snapshots(
     site_files: Iterable[str | Path] = (),
     scheme_fallback: bool = False,
     cache_size: int = 16384,
+    index_folder: str | Path | None = None,
 ) -> SiteSnapshots:
     """Read snapshots: ``paths`` of robots.txt (WARC files, or directories of host files and
     WARCs), ``site_files`` of the files beside it (WARC files, or folders laid out like the
     sites). One index holds both: a robots.txt in a site-files snapshot is a snapshot too.
 
-    Raises :class:`InputError` when a path does not exist or cannot be read; a bad record or
-    line inside a readable file is skipped and listed in ``problems``."""
-    loader = _Loader()
-    for site, items in ((False, paths), (True, site_files)):
-        for item in items:
-            path = Path(item)
-            if site:
-                loader.site_files = True
-            if path.is_dir():
+    The index is a file in ``index_folder`` (created if missing; an audit uses its run's
+    ``.snapshots/``), or in a new temporary folder; it is removed when the snapshots are closed
+    or collected, or the process ends.
+
+    Raises :class:`InputError` when a path does not exist or cannot be read, or the index
+    cannot be written; a bad record or line inside a readable file is skipped and listed in
+    ``problems``."""
+
+    def load(loader: _Loader) -> None:
+        for site, items in ((False, paths), (True, site_files)):
+            for item in items:
+                path = Path(item)
                 if site:
-                    loader.load_site_directory(path)
+                    loader.site_files = True
+                if path.is_dir():
+                    if site:
+                        loader.load_site_directory(path)
+                    else:
+                        loader.load_directory(path)
+                elif path.exists():
+                    loader.load_warc(path, site=site)
                 else:
-                    loader.load_directory(path)
-            elif path.exists():
-                loader.load_warc(path, site=site)
-            else:
-                raise InputError("no such file or directory", path=path)
+                    raise InputError("no such file or directory", path=path)
+
     return SiteSnapshots(
-        loader.index,
-        problems=loader.problems,
-        problem_count=loader.problem_count,
-        counts=loader.counts,
+        _build(_writer(index_folder), load),
         scheme_fallback=scheme_fallback,
         cache_size=cache_size,
-        site_files=loader.site_files or None,
     )
 
 

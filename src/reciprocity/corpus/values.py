@@ -18,6 +18,7 @@ _ISO_DATE = re.compile(
     r"\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?")
+_WEB = ("http://", "https://")
 
 
 def header_text(raw: bytes) -> str:
@@ -39,7 +40,8 @@ def unwrap_uri(value: str | None) -> str:
 
 
 def is_web(url: str) -> bool:
-    return url[:8].lower().startswith(("http://", "https://"))
+    # Lower-cased only when needed: most URLs are written in lower case already.
+    return url.startswith(_WEB) or url[:8].lower().startswith(_WEB)
 
 
 def parse_date(value: object) -> datetime | None:
@@ -77,10 +79,10 @@ def _warc_form(text: str) -> datetime | None:
     if text[4] != "-" or text[7] != "-" or text[13] != ":" or text[16] != ":":
         return None
     try:
-        # "+00:00", not "Z": Python 3.10's fromisoformat knows no "Z". Every other character is
-        # then an ASCII digit (fromisoformat takes nothing else there), which the general way
-        # reads the same; a date that does not exist raises in both.
-        return datetime.fromisoformat(f"{text[:19]}+00:00")
+        # Every other character is then an ASCII digit (fromisoformat takes nothing else
+        # there), which the general way reads the same; a date that does not exist raises in
+        # both. (Python 3.10's fromisoformat knows no "Z": there the general way reads it.)
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
 

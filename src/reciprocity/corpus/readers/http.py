@@ -155,15 +155,18 @@ def _header(headers: tuple[tuple[str, str], ...], name: str, *, last: bool = Fal
     return found[-1] if last else found[0]
 
 
-def _tokens(headers: tuple[tuple[str, str], ...], name: str) -> list[str]:
-    values = [v for k, v in headers if k.lower() == name]
+def _tokens(headers: tuple[tuple[str, str], ...], names: list[str], name: str) -> list[str]:
+    """The comma-separated tokens of every field called ``name`` (``names``: the headers'
+    names, lower-cased), lower-cased."""
+    pairs = zip(headers, names, strict=True)
+    values = [value for (_, value), lowered in pairs if lowered == name]
     return [t.strip().lower() for v in values for t in v.split(",") if t.strip()]
 
 
 def _decode_body(headers: tuple[tuple[str, str], ...], names: list[str], body: bytes) -> bytes:
     """The payload with transfer and content codings undone where that is safe and bounded
     (``names``: the headers' names, lower-cased)."""
-    if "transfer-encoding" in names and "chunked" in _tokens(headers, "transfer-encoding"):
+    if "transfer-encoding" in names and "chunked" in _tokens(headers, names, "transfer-encoding"):
         # Only when it parses as chunks: many archives store the body already de-chunked and
         # keep the header (Common Crawl renames it X-Crawler-Transfer-Encoding instead).
         dechunked = dechunk(body)
@@ -171,7 +174,7 @@ def _decode_body(headers: tuple[tuple[str, str], ...], names: list[str], body: b
             body = dechunked
     if "content-encoding" not in names:
         return body
-    for coding in reversed(_tokens(headers, "content-encoding")):
+    for coding in reversed(_tokens(headers, names, "content-encoding")):
         if coding == "identity":
             continue
         if coding not in ("gzip", "x-gzip", "deflate"):

@@ -18,6 +18,7 @@ _ISO_DATE = re.compile(
     r"\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?")
+_WEB = ("http://", "https://")
 
 
 def header_text(raw: bytes) -> str:
@@ -39,11 +40,14 @@ def unwrap_uri(value: str | None) -> str:
 
 
 def is_web(url: str) -> bool:
-    return url[:8].lower().startswith(("http://", "https://"))
+    # Lower-cased only when needed: most URLs are written in lower case already.
+    return url.startswith(_WEB) or url[:8].lower().startswith(_WEB)
 
 
 def parse_date(value: object) -> datetime | None:
     """An aware datetime from the date forms corpora use; ``None`` when it is not a date."""
+    if isinstance(value, str):  # the common case first (no type below is also a str)
+        return _date_of_text(value)
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):
@@ -53,13 +57,33 @@ def parse_date(value: object) -> datetime | None:
     if isinstance(value, (int, float)):
         return _from_epoch(float(value))
     if isinstance(value, bytes):
-        value = header_text(value)
-    if not isinstance(value, str):
-        return None
+        return _date_of_text(header_text(value))
+    return None
+
+
+def _date_of_text(value: str) -> datetime | None:
     text = value.strip()
+    if len(text) == 20 and text[19] == "Z" and text[10] == "T":
+        # WARC-Date as WARC writers put it (YYYY-MM-DDThh:mm:ssZ): read by the C parser when the
+        # separators are where that form has them; whatever it refuses takes the general way.
+        when = _warc_form(text)
+        if when is not None:
+            return when
     try:
         return _parse_date_text(text)
     except (ValueError, OverflowError):
+        return None
+
+
+def _warc_form(text: str) -> datetime | None:
+    if text[4] != "-" or text[7] != "-" or text[13] != ":" or text[16] != ":":
+        return None
+    try:
+        # Every other character is then an ASCII digit (fromisoformat takes nothing else
+        # there), which the general way reads the same; a date that does not exist raises in
+        # both. (Python 3.10's fromisoformat knows no "Z": there the general way reads it.)
+        return datetime.fromisoformat(text)
+    except ValueError:
         return None
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from fastwarc.warc import ArchiveIterator, WarcHeader, WarcRecord, WarcRecordType
 
 from reciprocity.corpus.compression import CHUNK, compression_of, decompressing
 from reciprocity.corpus.document import Document
@@ -74,13 +74,13 @@ def _warc_framed(fh: IO[bytes], source: str, size: int, *, gzipped: bool) -> Ite
     pos = 0
     while pos < size:
         fh.seek(pos)
-        last: _Seen | None = None
+        last: WarcRecord | None = None
         failure: str | None = None
         for record in _fastwarc(fh):
             if isinstance(record, BaseException):
                 failure = _describe(record)
                 break
-            last = _Seen(record.stream_pos, str(record.record_type))
+            last = record
             outcome = _warc_document(record, source)
             if outcome is None:
                 continue
@@ -91,11 +91,13 @@ def _warc_framed(fh: IO[bytes], source: str, size: int, *, gzipped: bool) -> Ite
             if broken:
                 failure = document.error
                 break
+        # What recovery needs of the last record, taken only now (not for every record).
+        seen = None if last is None else _Seen(last.stream_pos, str(last.record_type))
         if gzipped:
-            resume = yield from _recover_gzip(fh, source, _Stop(pos, last, failure), reported)
+            resume = yield from _recover_gzip(fh, source, _Stop(pos, seen, failure), reported)
         else:
             resume = yield from _recover_plain(
-                fh, source, size, _Stop(pos, last, failure), reported
+                fh, source, size, _Stop(pos, seen, failure), reported
             )
         if resume is None or resume <= pos:
             return
@@ -142,21 +144,26 @@ def _fastwarc(stream: IO[bytes]) -> Iterator[WarcRecord | BaseException]:
 
 def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | None:
     """The document of a record (``None`` if it is not one), and whether reading it broke."""
-    fields = {k.lower(): v for k, v in reversed(record.headers.to_tuples())}
+    # HeaderMap.get gives the first field of that name, compared without case. Asked by
+    # WarcHeader, a lookup costs a sixth of one asked by str (a handful of them a fifth of
+    # a dict of every field).
+    fields = record.headers
     offset = record.stream_pos
-    warc_type = fields.get("warc-type")
-    if warc_type is None:
-        # FastWARC hands out a header cut short (a file that ends inside it) as a typeless record.
-        return _error(source, offset, "WARC record header is incomplete (no WARC-Type)"), False
-    if record.record_type not in (WarcRecordType.response, WarcRecordType.resource):
+    kind = record.record_type
+    if kind not in (WarcRecordType.response, WarcRecordType.resource):
+        # (FastWARC types a record by its WARC-Type field, so these two always have one.)
+        if fields.get(WarcHeader.WARC_TYPE) is None:
+            # FastWARC hands out a header cut short (a file that ends inside it) as a typeless
+            # record.
+            message = "WARC record header is incomplete (no WARC-Type)"
+            return _error(source, offset, message), False
         return None
-    url = unwrap_uri(fields.get("warc-target-uri"))
+    url = unwrap_uri(fields.get(WarcHeader.WARC_TARGET_URI))
     if not is_web(url):
         return None  # dns:, metadata://, filedesc: … describe the crawl, not a document
-    record_id = fields.get("warc-record-id")
-    when = parse_date(fields.get("warc-date"))
+    record_id = record.record_id  # the WARC-Record-ID field, as fields.get gives it
+    when = parse_date(fields.get(WarcHeader.WARC_DATE))
     declared = record.content_length
-    known: dict[str, Any] = {"record_id": record_id, "url": url, "date": when, "length": declared}
     try:
         # read(n) allocates n bytes whatever the record holds (+50 µs a record at 32 MiB):
         # the declared length bounds a plain read() already, so the cap is passed only above it.
@@ -169,15 +176,18 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
     except BaseException as exc:
         if not content_failure(exc):
             raise
+        message = f"unreadable record at offset {offset}: {_describe(exc)}"
         return _error(
-            source, offset, f"unreadable record at offset {offset}: {_describe(exc)}", **known
+            source, offset, message, record_id=record_id, url=url, date=when, length=declared
         ), True
     got = len(block) + beyond
     if got < declared:
         message = f"truncated record at offset {offset}: {got} of {declared} bytes"
-        return _error(source, offset, message, **known), False
-    digest = fields.get("warc-payload-digest")
-    if record.record_type == WarcRecordType.resource:
+        return _error(
+            source, offset, message, record_id=record_id, url=url, date=when, length=declared
+        ), False
+    digest = fields.get(WarcHeader.WARC_PAYLOAD_DIGEST)
+    if kind == WarcRecordType.resource:
         return Document(
             source=source,
             offset=offset,
@@ -185,7 +195,7 @@ def _warc_document(record: WarcRecord, source: str) -> tuple[Document, bool] | N
             url=url,
             date=when,
             body=block,
-            content_type=fields.get("content-type"),
+            content_type=fields.get(WarcHeader.CONTENT_TYPE),
             length=declared,
             payload_digest=digest,
         ), False

@@ -1,19 +1,25 @@
 """Where :func:`reciprocity.signals.html.scan_html` stops on a page: the tags and words it reads.
 
-The scan walks from one mark to the next (comments, the head's end, ``<meta>``, ``<html>``,
-``<body>``, ``<base>``, raw-text elements, the word ``license``, Creative Commons badge hosts) and
-parses only the tags it stops at. Two finders give it the same marks:
+The scan walks the head from one mark to the next (comments, raw-text elements, ``<meta>``,
+``<html>``, ``<body>``, ``<base>``, the head's end) and goes on into the body only as far as the
+last place a later pass or a body ``<meta>`` reads; then passes 2 and 3 start from every word
+``license`` and every Creative Commons badge host. Two finders give it the same marks:
 
-* ``hyperscan``: one caseless pass of a compiled multi-literal matcher (the ``hyperscan`` wheel,
-  which bundles Vectorscan) over the bytes reports every mark at once, with no lower-cased copy of
-  the page; the database is compiled on the first page a process scans;
-* ``python``: the page lower-cased once (ASCII letters only, so offsets stay), then regex and
-  ``bytes.find`` searches from where the walk stands, so the tail past the last mark it needs is
-  never searched.
+* ``hyperscan``: one caseless pass of a compiled matcher (the ``hyperscan`` wheel, which bundles
+  Vectorscan) over the whole page finds the page-wide marks (licence words, badge hosts, metas past
+  the first ``</head`` or ``<body``), so no lower-cased copy of the page is made; the walk through
+  the head searches the bytes as written with case-insensitive regexes. The database is compiled
+  on the first page a process scans;
+* ``python``: the page lower-cased once (ASCII letters only, so offsets stay), ``bytes.find`` for
+  the page-wide marks, and the walk's regexes on the lower-cased copy.
+
+Hyperscan reports each match through a Python call (about half a microsecond), so it is asked only
+for the marks that are rare on a page yet would otherwise cost a search of the whole page; the
+head's dozen or two tags are cheaper to step through with a regex that jumps from ``<`` to ``<``.
 
 The finder is chosen at import: hyperscan when it imports, else Python. ``RECIPROCITY_SCAN=python``
 (or ``hyperscan``) in the environment forces one, as does :func:`use` (tests, benchmarks). Both
-finders report exactly the same marks: ``tests/signals/test_html_backends.py`` compares whole
+finders lead to exactly the same scan: ``tests/signals/test_html_backends.py`` compares whole
 scans on real pages and generated ones.
 """
 
@@ -33,15 +39,14 @@ __all__ = ["BACKENDS", "BADGE_HOSTS", "LICENCE_WORD", "RAW_TEXT", "Marks", "back
 
 BACKENDS: Final = ("hyperscan", "python")
 
-# The tags the walk stops at. Each is a mark only when followed by whitespace, `/`, `>` or the end
-# of the page (the regex spells it as a lookahead; the hyperscan finder checks the next byte).
+# The tags the walk stops at, each followed by whitespace, `/`, `>` or the end of the page.
 _WALKED: Final = (
     b"/head", b"meta", b"html", b"body", b"base", b"script", b"style", b"textarea", b"title"
 )  # fmt: skip
 RAW_TEXT: Final = (b"script", b"style", b"textarea", b"title")
 _MAIN_RE: Final = re.compile(rb"<(?:(!--)|(" + b"|".join(_WALKED) + rb")(?=[\s/>]|\Z))")
 _RAW_END_RE: Final = {name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)") for name in RAW_TEXT}
-# The same end tags on bytes as written (the hyperscan finder has no lower-cased copy).
+# The same end tags on the bytes as written (the hyperscan finder has no lower-cased copy).
 _RAW_END_ANY_CASE_RE: Final = {
     name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)", re.IGNORECASE) for name in RAW_TEXT
 }
@@ -50,7 +55,6 @@ _RAW_END_ANY_CASE_RE: Final = {
 LICENCE_WORD: Final = b"license"
 BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")
 _META: Final = b"<meta"  # where body metas may be: the walk reads the body up to the last one
-_TAG_END: Final = frozenset(b" \t\n\r\f\v/>")  # what `[\s/>]` matches in a bytes regex
 
 
 class Marks(Protocol):
@@ -62,7 +66,7 @@ class Marks(Protocol):
     """Offsets of every badge host (any case), in no particular order."""
     need: int
     """The last offset a later pass or a body ``<meta`` reads (``-1``: none): past the head, the
-    walk stops after it."""
+    walk stops after it. (Metas the walk passes before the head can end need not count.)"""
 
     def tag(self, pos: int) -> tuple[int, int, bytes | None] | None:
         """The first comment or walked tag that starts at or after ``pos``: its start, the end of
@@ -106,30 +110,25 @@ class _PythonMarks:
         return None if found is None else found.span()
 
 
-# Expression ids of the hyperscan database. Ids below _WORD_ID are the walk's marks (a comment,
-# then the walked tags in _WALKED's order); a hit is stored as `end << _ID_BITS | id`.
-_ID_BITS: Final = 4
-_ID_MASK: Final = (1 << _ID_BITS) - 1
-_COMMENT_ID: Final = 0
-_META_ID: Final = 1 + _WALKED.index(b"meta")
-_WORD_ID: Final = 1 + len(_WALKED)
-_HOST_IDS: Final = (_WORD_ID + 1, _WORD_ID + 2)
-_MARK_NAMES: Final[tuple[bytes | None, ...]] = (None, *_WALKED)
-# Bytes from a hit's start to its end, by id.
-_LENGTHS: Final = (
-    4,
-    *(1 + len(name) for name in _WALKED),
-    len(LICENCE_WORD),
-    *map(len, BADGE_HOSTS),
-)
+# The hyperscan database: a <meta> after the first `</head` or `<body` (any number of bytes in
+# between), the licence word, the two badge hosts; a hit is stored as `end << 2 | id`.
+_BODY_META_ID: Final = 0
+_WORD_ID: Final = 1
+_LENGTHS: Final = (len(_META), len(LICENCE_WORD), *map(len, BADGE_HOSTS))  # start = end - length
 # hs_scan takes an unsigned 32-bit length; larger pages (only with a raised `limit`) use Python.
 _HYPERSCAN_MAX: Final = 2**32 - 1
+# The walk's regexes on the bytes as written (bytes patterns fold ASCII letters only, as lower()).
+_MAIN_ANY_CASE_RE: Final = re.compile(_MAIN_RE.pattern, re.IGNORECASE)
 
 
-def _expressions() -> list[bytes]:
-    literals = [b"<!--", *(b"<" + name for name in _WALKED), LICENCE_WORD, *BADGE_HOSTS]
-    # Literals only: `.` is the one character among them that means more in a pattern.
-    return [literal.replace(b".", rb"\.") for literal in literals]
+def _expressions() -> tuple[list[bytes], list[int]]:
+    """The patterns of the database and their flags (all caseless)."""
+    caseless = hyperscan.HS_FLAG_CASELESS
+    patterns = [
+        rb"(?:</head|<body).*<meta",
+        *(w.replace(b".", rb"\.") for w in (LICENCE_WORD, *BADGE_HOSTS)),
+    ]
+    return patterns, [caseless | hyperscan.HS_FLAG_DOTALL, caseless, caseless, caseless]
 
 
 _database: hyperscan.Database | None = None
@@ -142,13 +141,9 @@ def _prepared() -> tuple[hyperscan.Database, hyperscan.Scratch] | None:
     global _chosen, _database  # noqa: PLW0603 (built on first use, then only read)
     try:
         if _database is None:
-            expressions = _expressions()
+            patterns, flags = _expressions()
             database = hyperscan.Database()
-            database.compile(
-                expressions=expressions,
-                ids=list(range(len(expressions))),
-                flags=hyperscan.HS_FLAG_CASELESS,
-            )
+            database.compile(expressions=patterns, ids=list(range(len(patterns))), flags=flags)
             _database = database
         prepared = (_database, hyperscan.Scratch(_database))
     except hyperscan.error:
@@ -159,7 +154,7 @@ def _prepared() -> tuple[hyperscan.Database, hyperscan.Scratch] | None:
 
 
 class _HyperscanMarks:
-    __slots__ = ("buf", "hosts", "need", "next", "tags", "words")
+    __slots__ = ("buf", "hosts", "need", "words")
 
     def __init__(
         self, buf: bytes, database: hyperscan.Database, scratch: hyperscan.Scratch
@@ -168,47 +163,34 @@ class _HyperscanMarks:
         add = hits.append
 
         def hit(kind: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            add(end << _ID_BITS | kind)  # (called once a match, from C: as little as can be)
+            add(end << 2 | kind)  # (called once a match, from C: as little as can be)
 
         database.scan(buf, match_event_handler=hit, scratch=scratch)
-        # Delivered in order of end offset; sorting an ordered list is one linear pass. Walked
-        # tags and comments cannot overlap (each holds one `<`, at its start), so their order by
-        # end is their order by start.
-        hits.sort()
+        hits.sort()  # (delivered in order of end offset: sorting them is one linear pass)
         self.buf = buf
-        self.next = 0
-        self.tags = [hit for hit in hits if hit & _ID_MASK < _WORD_ID]
-        self.words = words = [
-            (hit >> _ID_BITS) - len(LICENCE_WORD) for hit in hits if hit & _ID_MASK == _WORD_ID
-        ]
-        self.hosts = hosts = [
-            (hit >> _ID_BITS) - _LENGTHS[hit & _ID_MASK]
-            for hit in hits
-            if hit & _ID_MASK in _HOST_IDS
-        ]
-        last_meta = next(
-            (
-                (hit >> _ID_BITS) - len(_META)
-                for hit in reversed(self.tags)
-                if hit & _ID_MASK == _META_ID
-            ),
-            -1,
-        )
+        words: list[int] = []
+        hosts: list[int] = []
+        last_meta = -1
+        for found in hits:
+            kind = found & 3
+            start = (found >> 2) - _LENGTHS[kind]
+            if kind == _WORD_ID:
+                words.append(start)
+            elif kind == _BODY_META_ID:
+                last_meta = start
+            else:
+                hosts.append(start)
+        self.words, self.hosts = words, hosts
+        # A <meta> before the first `</head` or `<body` is left out: the head's end is at one of
+        # those, so the walk has passed that meta before it can stop (and stops as it would).
         self.need = max(last_meta, words[-1] if words else -1, max(hosts, default=-1))
 
     def tag(self, pos: int) -> tuple[int, int, bytes | None] | None:
-        tags, buf, at = self.tags, self.buf, self.next
-        while at < len(tags):
-            hit = tags[at]
-            at += 1
-            kind, end = hit & _ID_MASK, hit >> _ID_BITS
-            start = end - _LENGTHS[kind]
-            # (a walked name must end there: `</header` and `<metadata` are other tags)
-            if start >= pos and (kind == _COMMENT_ID or end == len(buf) or buf[end] in _TAG_END):
-                self.next = at
-                return start, end, _MARK_NAMES[kind]
-        self.next = at
-        return None
+        found = _MAIN_ANY_CASE_RE.search(self.buf, pos)
+        if found is None:
+            return None
+        name = found.group(2)
+        return found.start(), found.end(), None if name is None else name.lower()
 
     def raw_end(self, name: bytes, pos: int) -> tuple[int, int] | None:
         found = _RAW_END_ANY_CASE_RE[name].search(self.buf, pos)

@@ -9,11 +9,11 @@ elements whose ``rel`` names a licence (``license``, ``cc:license`` …; RSL's t
 content: what it cuts, skips or doubts is recorded in ``diagnostics``.
 
 This is not an HTML5 tree builder. It runs on every page of a web-scale corpus, so it works on the
-bytes: a pre-scan finds the few places it reads (``_html_marks``: a compiled multi-literal matcher,
-hyperscan, where its wheel is installed, else the page lower-cased once and literal-prefixed
-regexes; both give the same places, and :func:`scan_backend` says which runs), it parses only the
-tags there, and decodes only the attribute values it returns. It follows the WHATWG HTML tokenizer
-where that matters for these elements:
+bytes: it finds the few places it reads (``_html_marks``: one pass of a compiled matcher,
+hyperscan, where its wheel is installed, plus case-insensitive regexes through the head; else the
+page lower-cased once, ``bytes.find`` and literal-prefixed regexes; both give the same places, and
+:func:`scan_backend` says which runs), parses only the tags there, and decodes only the attribute
+values it returns. It follows the WHATWG HTML tokenizer where that matters for these elements:
 
 * comments (``<!-- … -->``) and the raw text of ``<script>``, ``<style>``, ``<textarea>`` and
   ``<title>`` are skipped: a ``<meta>`` or ``<a rel>`` written inside them is not read;
@@ -450,9 +450,8 @@ def _starts(buf: bytes, at: int, name: bytes) -> bool:
 def _scan(
     buf: bytes, codec: str, charset: str | None, size: int, diagnostics: list[Diagnostic]
 ) -> HtmlSignals:
-    # Where the walk stops (comments, raw text, the walked tags) and where passes 2 and 3 start
-    # (every licence word and badge host): hyperscan finds them all in one pass, the Python
-    # fallback as the walk goes (_html_marks).
+    # Where the walk stops (comments, raw text, the walked tags, searched as it goes) and where
+    # passes 2 and 3 start (every licence word and badge host, found at once): _html_marks.
     marks = _html_marks.find(buf)
     length = len(buf)
     newline = b"\n" if b"\n" in buf or b"\r" not in buf else b"\r"

@@ -192,13 +192,31 @@ _TAG_REST_RE: Final = re.compile(
     rb"""(?:[\s/]|[^\s/>=]+(?![^\s/>=])"""
     rb"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>][^\s>]*(?![^\s>])))?)*>"""
 )
+
+
+def _any_case(name: bytes) -> bytes:
+    """A pattern for ``name`` in any case (ASCII letters), without ``re.IGNORECASE``: that flag
+    would also make every byte of the values around it slower to match."""
+    return b"".join(
+        b"[%c%c]" % (c, c - 32) if 97 <= c <= 122 else re.escape(bytes([c])) for c in name
+    )
+
+
 # A <meta> written as most are: `name` (or `http-equiv`) and `content`, in either order, both
 # double-quoted, nothing else. Where it matches, the tag's end and both values are what
 # _tag_inside and _attributes would find (a test compares them): one match instead of two.
+_NAMED: Final = b"(" + _any_case(b"name") + b"|" + _any_case(b"http-equiv") + b")"
+_CONTENT: Final = _any_case(b"content")
 _SIMPLE_META_RE: Final = re.compile(
-    rb"""\s+(?:(name|http-equiv)\s*=\s*"([^"]*)"\s+content\s*=\s*"([^"]*)"|"""
-    rb"""content\s*=\s*"([^"]*)"\s+(name|http-equiv)\s*=\s*"([^"]*)")[\s/]*>""",
-    re.IGNORECASE,
+    rb"""\s+(?:"""
+    + _NAMED
+    + rb"""\s*=\s*"([^"]*)"\s+"""
+    + _CONTENT
+    + rb"""\s*=\s*"([^"]*)"|"""
+    + _CONTENT
+    + rb"""\s*=\s*"([^"]*)"\s+"""
+    + _NAMED
+    + rb"""\s*=\s*"([^"]*)")[\s/]*>"""
 )
 _ATTR_RE: Final = re.compile(
     rb"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?"""

@@ -7,9 +7,10 @@ last place a later pass or a body ``<meta>`` reads; then passes 2 and 3 start fr
 
 * ``hyperscan``: one caseless pass of a compiled matcher (the ``hyperscan`` wheel, which bundles
   Vectorscan) over the whole page finds the page-wide marks (licence words, badge hosts, metas past
-  the first ``</head`` or ``<body``), so no lower-cased copy of the page is made; the walk through
-  the head searches the bytes as written with case-insensitive regexes. The database is compiled
-  on the first page a process scans;
+  the first ``</head`` or ``<body``, that first one). When the walk stays in the head, as on most
+  pages, it searches the bytes as written with case-insensitive regexes and no lower-cased copy of
+  the page is made; when it must go on into the body, it searches a lower-cased copy, as the
+  Python finder does. The database is compiled on the first page a process scans;
 * ``python``: the page lower-cased once (ASCII letters only, so offsets stay), ``bytes.find`` for
   the page-wide marks, and the walk's regexes on the lower-cased copy.
 
@@ -111,10 +112,13 @@ class _PythonMarks:
 
 
 # The hyperscan database: a <meta> after the first `</head` or `<body` (any number of bytes in
-# between), the licence word, the two badge hosts; a hit is stored as `end << 2 | id`.
+# between), the licence word, the two badge hosts, and the first `</head` and `<body` (one match
+# each at most); a hit is stored as `end << 3 | id`.
 _BODY_META_ID: Final = 0
 _WORD_ID: Final = 1
-_LENGTHS: Final = (len(_META), len(LICENCE_WORD), *map(len, BADGE_HOSTS))  # start = end - length
+_HEAD_END_IDS: Final = (4, 5)
+_ID_BITS: Final = 3
+_LENGTHS: Final = (len(_META), len(LICENCE_WORD), *map(len, BADGE_HOSTS), 6, 5)
 # hs_scan takes an unsigned 32-bit length; larger pages (only with a raised `limit`) use Python.
 _HYPERSCAN_MAX: Final = 2**32 - 1
 # The walk's regexes on the bytes as written (bytes patterns fold ASCII letters only, as lower()).
@@ -124,11 +128,10 @@ _MAIN_ANY_CASE_RE: Final = re.compile(_MAIN_RE.pattern, re.IGNORECASE)
 def _expressions() -> tuple[list[bytes], list[int]]:
     """The patterns of the database and their flags (all caseless)."""
     caseless = hyperscan.HS_FLAG_CASELESS
-    patterns = [
-        rb"(?:</head|<body).*<meta",
-        *(w.replace(b".", rb"\.") for w in (LICENCE_WORD, *BADGE_HOSTS)),
-    ]
-    return patterns, [caseless | hyperscan.HS_FLAG_DOTALL, caseless, caseless, caseless]
+    words = [w.replace(b".", rb"\.") for w in (LICENCE_WORD, *BADGE_HOSTS)]
+    patterns = [rb"(?:</head|<body).*<meta", *words, rb"</head", rb"<body"]
+    first = caseless | hyperscan.HS_FLAG_SINGLEMATCH
+    return patterns, [caseless | hyperscan.HS_FLAG_DOTALL, *[caseless] * len(words), first, first]
 
 
 _database: hyperscan.Database | None = None
@@ -154,7 +157,7 @@ def _prepared() -> tuple[hyperscan.Database, hyperscan.Scratch] | None:
 
 
 class _HyperscanMarks:
-    __slots__ = ("buf", "hosts", "need", "words")
+    __slots__ = ("hosts", "main", "need", "raw_ends", "text", "words")
 
     def __init__(
         self, buf: bytes, database: hyperscan.Database, scratch: hyperscan.Scratch
@@ -163,37 +166,45 @@ class _HyperscanMarks:
         add = hits.append
 
         def hit(kind: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            add(end << 2 | kind)  # (called once a match, from C: as little as can be)
+            add(end << _ID_BITS | kind)  # (called once a match, from C: as little as can be)
 
         database.scan(buf, match_event_handler=hit, scratch=scratch)
         hits.sort()  # (delivered in order of end offset: sorting them is one linear pass)
-        self.buf = buf
         words: list[int] = []
         hosts: list[int] = []
-        last_meta = -1
+        last_meta = first_end = -1
         for found in hits:
-            kind = found & 3
-            start = (found >> 2) - _LENGTHS[kind]
+            kind = found & 7
+            start = (found >> _ID_BITS) - _LENGTHS[kind]
             if kind == _WORD_ID:
                 words.append(start)
             elif kind == _BODY_META_ID:
                 last_meta = start
+            elif kind in _HEAD_END_IDS:
+                if first_end < 0:
+                    first_end = start
             else:
                 hosts.append(start)
         self.words, self.hosts = words, hosts
         # A <meta> before the first `</head` or `<body` is left out: the head's end is at one of
         # those, so the walk has passed that meta before it can stop (and stops as it would).
-        self.need = max(last_meta, words[-1] if words else -1, max(hosts, default=-1))
+        self.need = need = max(last_meta, words[-1] if words else -1, max(hosts, default=-1))
+        if need > first_end or first_end < 0:
+            # The walk goes on into the body (or, with no head's end, to the end of the page),
+            # over many tags: searching a lower-cased copy is then faster than any case.
+            self.text, self.main, self.raw_ends = buf.lower(), _MAIN_RE, _RAW_END_RE
+        else:
+            self.text, self.main, self.raw_ends = buf, _MAIN_ANY_CASE_RE, _RAW_END_ANY_CASE_RE
 
     def tag(self, pos: int) -> tuple[int, int, bytes | None] | None:
-        found = _MAIN_ANY_CASE_RE.search(self.buf, pos)
+        found = self.main.search(self.text, pos)
         if found is None:
             return None
         name = found.group(2)
         return found.start(), found.end(), None if name is None else name.lower()
 
     def raw_end(self, name: bytes, pos: int) -> tuple[int, int] | None:
-        found = _RAW_END_ANY_CASE_RE[name].search(self.buf, pos)
+        found = self.raw_ends[name].search(self.text, pos)
         return None if found is None else found.span()
 
 

@@ -1,16 +1,44 @@
-"""The HTML scan: metas, rel links, CC badges, head/body, encodings, limits, robustness."""
+"""The HTML scan: metas, rel links, CC badges, head/body, encodings, limits, robustness.
+
+Every test here runs once per pre-scan backend (hyperscan, and the Python fallback); the two are
+compared with each other on real and generated pages in ``test_html_backends.py``.
+"""
 
 from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterator
 
 import pytest
 from conftest import SHARED, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reciprocity.signals.html import HtmlSignals, Link, Meta, scan_html
+from reciprocity.signals.html import (
+    SCAN_BACKENDS,
+    HtmlSignals,
+    Link,
+    Meta,
+    scan_backend,
+    scan_html,
+    use_scan_backend,
+)
+
+
+@pytest.fixture(autouse=True, scope="module", params=SCAN_BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the module's tests with each backend (hyperscan only where its wheel imports)."""
+    try:
+        previous = use_scan_backend(request.param)
+    except ImportError:
+        pytest.skip("hyperscan does not import here")
+    yield request.param
+    use_scan_backend(previous)
+
+
+def test_the_backend_in_use_is_the_one_asked(backend: str) -> None:
+    assert scan_backend() == backend
 
 
 def test_metas_names_lower_cased_content_kept() -> None:

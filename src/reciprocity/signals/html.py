@@ -9,9 +9,11 @@ elements whose ``rel`` names a licence (``license``, ``cc:license`` …; RSL's t
 content: what it cuts, skips or doubts is recorded in ``diagnostics``.
 
 This is not an HTML5 tree builder. It runs on every page of a web-scale corpus, so it works on the
-bytes, lower-cased once (ASCII only, so offsets do not move), finds the few things it needs with
-literal-prefixed regexes, and decodes only the attribute values it returns. It follows the WHATWG
-HTML tokenizer where that matters for these elements:
+bytes: it finds the few places it reads (``_html_marks``: one pass of a compiled matcher,
+hyperscan, where its wheel is installed, plus case-insensitive regexes through the head; else the
+page lower-cased once, ``bytes.find`` and literal-prefixed regexes; both give the same places, and
+:func:`scan_backend` says which runs), parses only the tags there, and decodes only the attribute
+values it returns. It follows the WHATWG HTML tokenizer where that matters for these elements:
 
 * comments (``<!-- … -->``) and the raw text of ``<script>``, ``<style>``, ``<textarea>`` and
   ``<title>`` are skipped: a ``<meta>`` or ``<a rel>`` written inside them is not read;
@@ -36,8 +38,8 @@ falls back to UTF-8 with a diagnostic.
 
 Only the first ``limit`` bytes (512 KiB by default; characters for ``str`` input) are scanned.
 Past the head, the walk over tags stops after the last place a meta, a licence word or a badge
-host occurs (found with ``bytes.find``/``rfind``): most pages carry nothing there, and their
-bodies, most of their bytes, are then only searched, never walked.
+host occurs (found by the pre-scan): most pages carry nothing there, and their bodies, most of
+their bytes, are then only searched, never walked.
 """
 
 from __future__ import annotations
@@ -49,17 +51,25 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from reciprocity._frozen import quick_init
+from reciprocity.signals import _html_marks
+from reciprocity.signals._html_marks import BACKENDS as SCAN_BACKENDS
+from reciprocity.signals._html_marks import backend as scan_backend
+from reciprocity.signals._html_marks import use as use_scan_backend
 from reciprocity.signals.diagnostics import Diagnostic
 
 __all__ = [
     "HTML_SIZE_LIMIT",
+    "SCAN_BACKENDS",
     "HtmlSignals",
     "LicenceUrl",
     "Link",
     "Meta",
     "charset",
     "is_html_type",
+    "scan_backend",
     "scan_html",
+    "use_scan_backend",
 ]
 
 HTML_SIZE_LIMIT: Final = 512 * 1024
@@ -69,6 +79,7 @@ _PRESCAN_BYTES: Final = 1024  # WHATWG "prescan a byte stream to determine its e
 _LOOK_BACK: Final = 4096  # how far before `rel=` / a badge URL the tag's `<` is looked for
 
 
+@quick_init  # made per element of every page
 @dataclass(frozen=True, slots=True)
 class Meta:
     """A ``<meta name=… content=…>`` (or ``http-equiv=…``) element."""
@@ -84,6 +95,7 @@ class Meta:
     """True when ``name`` comes from ``http-equiv``."""
 
 
+@quick_init  # made per element of every page
 @dataclass(frozen=True, slots=True)
 class Link:
     """A ``<link>`` or ``<a>`` element whose ``rel`` names a licence (a token with ``license``)."""
@@ -100,6 +112,7 @@ class Link:
     """The ``type`` attribute, lower-cased (RSL uses ``rel=license type=application/rsl+xml``)."""
 
 
+@quick_init  # made per element of every page
 @dataclass(frozen=True, slots=True)
 class LicenceUrl:
     """A URL that marks a licence outside ``rel``: a Creative Commons badge image's ``src``."""
@@ -109,6 +122,7 @@ class LicenceUrl:
     tag: str = "img"
 
 
+@quick_init  # made per element of every page
 @dataclass(frozen=True, slots=True)
 class HtmlSignals:
     """What :func:`scan_html` found in one page."""
@@ -164,19 +178,12 @@ def _title(raw: bytes, codec: str) -> str | None:
     return _collapse(_value(raw, codec)) or None
 
 
-# All regexes run on the lower-cased bytes. The main pass stops only at these tags, comments and
-# `</head>`; `<` is a literal prefix, so the engine jumps from `<` to `<` without Python.
-_MAIN_RE: Final = re.compile(
-    rb"<(?:(!--)|(/head|meta|html|body|base|script|style|textarea|title)(?=[\s/>]|\Z))"
-)
-_RAW_TEXT: Final = frozenset({b"script", b"style", b"textarea", b"title"})
-_RAW_END_RE: Final = {name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)") for name in _RAW_TEXT}
-_REL_RE: Final = re.compile(rb"(?<![^\s\"'/])rel\s*=")
+_REL_RE: Final = re.compile(rb"(?<![^\s\"'/])rel\s*=", re.IGNORECASE)
 # Every licence rel token (licenses._LICENCE_RELS, RSL's rel=license) holds this word: pass 2
 # starts from it, so the many rel=stylesheet / rel=nofollow tags of a page are never parsed.
-_LICENCE_WORD: Final = b"license"
+_LICENCE_WORD: Final = _html_marks.LICENCE_WORD
 _LICENCE_WORD_STR: Final = _LICENCE_WORD.decode()
-_BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")  # the 2nd holds "license"
+_RAW_TEXT: Final = frozenset(_html_marks.RAW_TEXT)
 # The rest of a start tag up to its `>`, as the HTML tokenizer reads it: a quote opens a value only
 # right after `=` (a stray `"` elsewhere is part of an attribute name). Every piece of a tag can be
 # read in one way only (names and unquoted values are maximal), so a failing match backtracks in
@@ -184,6 +191,32 @@ _BADGE_HOSTS: Final = (b"creativecommons.org/", b"licensebuttons.net/")  # the 2
 _TAG_REST_RE: Final = re.compile(
     rb"""(?:[\s/]|[^\s/>=]+(?![^\s/>=])"""
     rb"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>][^\s>]*(?![^\s>])))?)*>"""
+)
+
+
+def _any_case(name: bytes) -> bytes:
+    """A pattern for ``name`` in any case (ASCII letters), without ``re.IGNORECASE``: that flag
+    would also make every byte of the values around it slower to match."""
+    return b"".join(
+        b"[%c%c]" % (c, c - 32) if 97 <= c <= 122 else re.escape(bytes([c])) for c in name
+    )
+
+
+# A <meta> written as most are: `name` (or `http-equiv`) and `content`, in either order, both
+# double-quoted, nothing else. Where it matches, the tag's end and both values are what
+# _tag_inside and _attributes would find (a test compares them): one match instead of two.
+_NAMED: Final = b"(" + _any_case(b"name") + b"|" + _any_case(b"http-equiv") + b")"
+_CONTENT: Final = _any_case(b"content")
+_SIMPLE_META_RE: Final = re.compile(
+    rb"""\s+(?:"""
+    + _NAMED
+    + rb"""\s*=\s*"([^"]*)"\s+"""
+    + _CONTENT
+    + rb"""\s*=\s*"([^"]*)"|"""
+    + _CONTENT
+    + rb"""\s*=\s*"([^"]*)"\s+"""
+    + _NAMED
+    + rb"""\s*=\s*"([^"]*)")[\s/]*>"""
 )
 _ATTR_RE: Final = re.compile(
     rb"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?"""
@@ -368,17 +401,42 @@ def _value(raw: bytes, codec: str) -> str:
 def _attributes(raw: bytes, codec: str) -> dict[str, str]:
     """The attributes of a start tag's inside (after its name), the first occurrence winning."""
     attrs: dict[str, str] = {}
-    for match in _ATTR_RE.finditer(raw):
-        name = match.group(1).lower().decode("latin-1")
-        if name in attrs:
-            continue
-        value = match.group(2)
-        if value is None:
-            value = match.group(3)
-            if value is None:
-                value = match.group(4) or b""
-        attrs[name] = _value(value, codec)
+    # (one value group at most takes part in a match; findall gives the others as b"")
+    for name, double, single, bare in _ATTR_RE.findall(raw):
+        key = name.lower().decode("latin-1")
+        if key not in attrs:
+            text = (double or single or bare).decode(codec, "replace")
+            attrs[key] = html.unescape(text) if "&" in text else text
     return attrs
+
+
+def _meta(inside: bytes, codec: str) -> tuple[str, str, bool] | None:
+    """A ``<meta>``'s (name or http-equiv value, content, whether from http-equiv), read from
+    the inside of its tag; ``None`` when it has no name (nor http-equiv) or no content."""
+    lowered = inside.lower()
+    if b"name" not in lowered and b"equiv" not in lowered:
+        return None  # <meta charset>, <meta property|itemprop>: not read
+    attrs = _attributes(inside, codec)
+    key = attrs.get("name")
+    if key is not None:
+        content = attrs.get("content")
+        return None if content is None else (key, content, False)
+    key = attrs.get("http-equiv")
+    content = attrs.get("content")
+    return None if key is None or content is None else (key, content, True)
+
+
+def _simple_meta(buf: bytes, start: int, codec: str) -> tuple[int, tuple[str, str, bool]] | None:
+    """The end of a ``<meta>`` whose name ends at ``start`` and what :func:`_meta` reads from it,
+    when it is written as most are (see _SIMPLE_META_RE); ``None`` otherwise."""
+    simple = _SIMPLE_META_RE.match(buf, start)
+    if simple is None:
+        return None
+    named, value, content, content_first, named_second, value_second = simple.groups()
+    if named is None:
+        named, value, content = named_second, value_second, content_first
+    # (`http-equiv` is the longer of the two names)
+    return simple.end(), (_value(value, codec), _value(content, codec), len(named) > 4)
 
 
 def _tag_inside(buf: bytes, start: int) -> tuple[bytes, int] | None:
@@ -396,24 +454,23 @@ def _tag_inside(buf: bytes, start: int) -> tuple[bytes, int] | None:
     return buf[start:close], close + 1
 
 
-def _occurrences(buf: bytes, needle: bytes) -> list[int]:
-    found: list[int] = []
-    at = buf.find(needle)
-    while at >= 0:
-        found.append(at)
-        at = buf.find(needle, at + len(needle))
-    return found
-
-
 def _in_regions(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and pos < regions[i][1]
 
 
+def _starts(buf: bytes, at: int, name: bytes) -> bool:
+    """Whether ``name`` (lower-case) is written at ``at``, in any case, followed by whitespace."""
+    end = at + len(name)
+    return end < len(buf) and buf[end] in _WS_BYTES and buf[at:end].lower() == name
+
+
 def _scan(
     buf: bytes, codec: str, charset: str | None, size: int, diagnostics: list[Diagnostic]
 ) -> HtmlSignals:
-    low = buf.lower()  # ASCII letters only: every offset stays the same
+    # Where the walk stops (comments, raw text, the walked tags, searched as it goes) and where
+    # passes 2 and 3 start (every licence word and badge host, found at once): _html_marks.
+    marks = _html_marks.find(buf)
     length = len(buf)
     newline = b"\n" if b"\n" in buf or b"\r" not in buf else b"\r"
 
@@ -427,66 +484,62 @@ def _scan(
     title: str | None = None
     seen_html = False
     in_head = True
-    # Where passes 2 and 3 start from: every occurrence of the licence word and of a badge host
-    # (licensebuttons.net holds the word, so one search finds both). Each search reads the whole
-    # page, which costs about as much as reading it from a WARC: there are as few as possible.
-    words = _occurrences(low, _LICENCE_WORD)
-    hosts = [at for at in words if low.startswith(_BADGE_HOSTS[1], at)]
-    hosts.extend(_occurrences(low, _BADGE_HOSTS[0]))
     # Past the head, comments and raw text matter only before the last thing a later pass (or a
     # body <meta>) reads.
-    need = max(low.rfind(b"<meta"), words[-1] if words else -1, max(hosts, default=-1))
+    need = marks.need
     pos = 0
     while pos < length:
         if not in_head and pos > need:
             break
-        found = _MAIN_RE.search(low, pos)
+        found = marks.tag(pos)
         if found is None:
             break
-        start, name = found.start(), found.group(2)
+        start, name_end, name = found
         if name is None:  # a comment runs to the first `-->`, or to the end
-            end = low.find(b"-->", found.end())
+            end = buf.find(b"-->", name_end)
             end = length if end < 0 else end + 3
             regions.append((start, end))
             pos = end
             continue
         if name == b"/head":
             in_head = False
-            pos = found.end()
-            continue
-        tag = _tag_inside(buf, found.end())
-        if tag is None:
-            break  # no `>` left: no complete tag can follow
-        inside, pos = tag
-        if name in _RAW_TEXT:  # raw text runs to the end tag (`<script/>` included)
-            end_match = _RAW_END_RE[name].search(low, pos)
-            end = length if end_match is None else end_match.end()
-            if name == b"title" and title is None and in_head:
-                stop = length if end_match is None else end_match.start()
-                title = _title(buf[pos : min(stop, pos + _TITLE_BYTES)], codec)
-            regions.append((start, end))
-            pos = end
+            pos = name_end
             continue
         if name == b"meta":
-            tag_start = found.end()
-            if low.find(b"name", tag_start, pos) < 0 and low.find(b"equiv", tag_start, pos) < 0:
-                continue  # <meta charset>, <meta property|itemprop>: not read
-            attrs = _attributes(inside, codec)
-            http_equiv = False
-            key = attrs.get("name")
-            if key is None:
-                key = attrs.get("http-equiv")
-                http_equiv = key is not None
-            if key is None or "content" not in attrs:
-                continue
-            key = key.strip(_ASCII_WS).lower()
+            simple = _simple_meta(buf, name_end, codec)
+            if simple is not None:
+                pos, read = simple
+            else:
+                tag = _tag_inside(buf, name_end)
+                if tag is None:
+                    break  # no `>` left: no complete tag can follow
+                inside, pos = tag
+                general = _meta(inside, codec)
+                if general is None:
+                    continue
+                read = general
             number = line_of(start)
+            key = read[0].strip(_ASCII_WS).lower()
             if not in_head:
                 diagnostics.append(
                     Diagnostic(number, "meta-outside-head", f"<meta {key!r}> after the head")
                 )
-            metas.append(Meta(key, attrs["content"], number, in_head, http_equiv))
-        elif name == b"body":
+            metas.append(Meta(key, read[1], number, in_head, read[2]))
+            continue
+        tag = _tag_inside(buf, name_end)
+        if tag is None:
+            break  # no `>` left: no complete tag can follow
+        inside, pos = tag
+        if name in _RAW_TEXT:  # raw text runs to the end tag (`<script/>` included)
+            raw_end = marks.raw_end(name, pos)
+            end = length if raw_end is None else raw_end[1]
+            if name == b"title" and title is None and in_head:
+                stop = length if raw_end is None else raw_end[0]
+                title = _title(buf[pos : min(stop, pos + _TITLE_BYTES)], codec)
+            regions.append((start, end))
+            pos = end
+            continue
+        if name == b"body":
             in_head = False
         elif name == b"html":
             if not seen_html:
@@ -505,13 +558,13 @@ def _scan(
     line_of = _Lines(buf, newline)
     links: list[Link] = []
     last = covered = -1
-    for at in words:
-        lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
+    for at in marks.words:
+        lt = buf.rfind(b"<", max(0, at - _LOOK_BACK), at)
         if lt < 0 or lt == last:
             continue
-        if low.startswith(b"a", lt + 1) and lt + 2 < length and low[lt + 2] in _WS_BYTES:
+        if _starts(buf, lt + 1, b"a"):
             tag_name, name_end = "a", lt + 2
-        elif low.startswith(b"link", lt + 1) and lt + 5 < length and low[lt + 5] in _WS_BYTES:
+        elif _starts(buf, lt + 1, b"link"):
             tag_name, name_end = "link", lt + 5
         else:
             continue
@@ -522,7 +575,7 @@ def _scan(
         if tag is None:
             break  # no `>` left
         covered = tag[1]
-        if _REL_RE.search(low, name_end, covered) is None:
+        if _REL_RE.search(buf, name_end, covered) is None:
             continue  # no rel attribute in this tag (or the word was text after it)
         attrs = _attributes(tag[0], codec)
         rel = attrs.get("rel")
@@ -544,14 +597,9 @@ def _scan(
 
     # Pass 3: Creative Commons badge images, found from the host name back to an <img>.
     hits: set[int] = set()
-    for at in hosts:
-        lt = low.rfind(b"<", max(0, at - _LOOK_BACK), at)
-        if (
-            lt >= 0
-            and low.startswith(b"img", lt + 1)
-            and lt + 4 < length
-            and low[lt + 4] in _WS_BYTES
-        ):
+    for at in marks.hosts:
+        lt = buf.rfind(b"<", max(0, at - _LOOK_BACK), at)
+        if lt >= 0 and _starts(buf, lt + 1, b"img"):
             hits.add(lt)
     line_of = _Lines(buf, newline)
     badges: list[LicenceUrl] = []

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 import robotstxt
 from robotstxt import robots as bindings
@@ -62,6 +62,9 @@ FIXED_PATHS: Final = (
 )
 
 RULE_VALUES: Final = 4
+FEW_AGENTS: Final = 3
+FEW_URLS: Final = 5
+"""The few-queries workload (:meth:`CorpusFile.few_queries`): agents and URLs asked per file."""
 """``Allow``/``Disallow`` values taken per file, spread evenly over its distinct values."""
 
 _RULE_RE: Final = re.compile(rb"^[ \t]*(?:dis)?allow[ \t]*:[ \t]*([^#\r\n]*)", re.I | re.M)
@@ -101,6 +104,13 @@ class CorpusFile:
     def query_count(self) -> int:
         return len(self.agents) * len(self.urls)
 
+    def few_queries(self) -> list[Query]:
+        """A few of those queries, as an audit asks them of a host's robots.txt: FEW_AGENTS
+        agents times FEW_URLS URLs, both spread evenly over the file's (15 for most files)."""
+        agents = _spread(self.agents, FEW_AGENTS)
+        urls = _spread(self.urls, FEW_URLS)
+        return [Query(agent, url) for agent in agents for url in urls]
+
 
 def corpus_dir() -> Path:
     """Where the corpus is: ``$RECIPROCITY_ROBOTS_CORPUS``, else the bootstrap location."""
@@ -121,7 +131,10 @@ def load_corpus(path: Path | None = None, *, limit: int | None = None) -> list[C
     return files
 
 
-def _spread(items: Sequence[bytes], count: int) -> list[bytes]:
+_T = TypeVar("_T")
+
+
+def _spread(items: Sequence[_T], count: int) -> list[_T]:
     """``count`` items spread evenly over ``items`` (all of them when there are fewer)."""
     if len(items) <= count:
         return list(items)

@@ -117,7 +117,15 @@ class IndexedFetch(NamedTuple):
 
 
 def _at(fetched: datetime | None) -> int:
-    return _UNDATED if fetched is None else (utc(fetched) - _EPOCH) // _MICROSECOND
+    if fetched is None:
+        return _UNDATED
+    try:
+        return (utc(fetched) - _EPOCH) // _MICROSECOND
+    except OverflowError:
+        # Within hours of the ends of datetime's range an offset date has no UTC form: it
+        # sorts at that end (its own zoned form is what is read back).
+        edge = datetime.min if fetched.year == 1 else datetime.max
+        return (edge.replace(tzinfo=timezone.utc) - _EPOCH) // _MICROSECOND
 
 
 def _date(at: int, zoned: str | None) -> datetime | None:

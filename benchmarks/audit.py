@@ -56,6 +56,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import CorpusReader, read_documents
+from reciprocity.signals.html import scan_backend
 from reciprocity.sources.snapshots import load_snapshots
 
 TARGET_AUDIT_VS_FASTWARC = 0.5
@@ -83,6 +84,7 @@ class Measure:
     worker_rss_mib: float = 0.0
     setup_seconds: float = 0.0
     details: dict[str, Any] | None = None
+    scan_backend: str = ""
 
     @property
     def rate(self) -> float:
@@ -188,6 +190,7 @@ def child(mode: str, folder: Path, workers: int) -> dict[str, Any]:
             "documents": documents,
             "payload_bytes": size,
         }
+    out["scan_backend"] = scan_backend()  # what scan_html used (it may fall back at first use)
     out["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out["children_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return out
@@ -219,6 +222,7 @@ def measure(mode: str, corpus: audit_corpus.Corpus, repeats: int, workers: int =
             found["children_rss_kib"] / 1024,
             found.get("setup_seconds", 0.0),
             found.get("details"),
+            found.get("scan_backend", ""),
         )
         if best is None or this.seconds < best.seconds:
             this.rss_mib = max(this.rss_mib, best.rss_mib if best else 0.0)
@@ -334,7 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     has_workers = "workers" in inspect.signature(run_audit).parameters
     print(
         f"python {platform.python_version()}, {os.cpu_count()} CPUs; fastwarc "
-        f"{_version('fastwarc')}, warcio {_version('warcio')}, pyarrow {_version('pyarrow')}"
+        f"{_version('fastwarc')}, warcio {_version('warcio')}, pyarrow {_version('pyarrow')}; "
+        f"hyperscan {_version('hyperscan')}, HTML pre-scan {scan_backend()} "
+        "(RECIPROCITY_SCAN=python forces the fallback)"
     )
     print(
         f"corpus {corpus.folder}\n  {corpus.records:,} response records in {len(corpus.files)} "
@@ -355,7 +361,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         label = f"audit, {workers} workers" if mode == "workers" else mode
         extra = ""
         if mode in ("audit", "workers"):
-            extra = f"  (snapshots loaded in {result.setup_seconds:.2f} s, not counted)"
+            extra = (
+                f"  (snapshots loaded in {result.setup_seconds:.2f} s, not counted; "
+                f"HTML pre-scan: {result.scan_backend})"
+            )
         if mode == "workers":
             extra += f"  largest worker RSS {result.worker_rss_mib:.0f} MiB"
         mb = (

@@ -7,7 +7,7 @@ last place a later pass or a body ``<meta>`` reads; then passes 2 and 3 start fr
 
 * ``hyperscan``: one caseless pass of a compiled matcher (the ``hyperscan`` wheel, which bundles
   Vectorscan) over the whole page finds the page-wide marks (licence words, badge hosts, metas past
-  the first ``</head`` or ``<body``, that first one). When the walk stays in the head, as on most
+  the first ``</head`` or ``<body``, and where that is). When the walk stays in the head, as on most
   pages, it searches the bytes as written with case-insensitive regexes and no lower-cased copy of
   the page is made; when it must go on into the body, it searches a lower-cased copy, as the
   Python finder does. The database is compiled on the first page a process scans;
@@ -47,7 +47,7 @@ _WALKED: Final = (
 RAW_TEXT: Final = (b"script", b"style", b"textarea", b"title")
 _MAIN_RE: Final = re.compile(rb"<(?:(!--)|(" + b"|".join(_WALKED) + rb")(?=[\s/>]|\Z))")
 _RAW_END_RE: Final = {name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)") for name in RAW_TEXT}
-# The same end tags on the bytes as written (the hyperscan finder has no lower-cased copy).
+# The same end tags on the bytes as written (the hyperscan finder's walk through a head).
 _RAW_END_ANY_CASE_RE: Final = {
     name: re.compile(rb"</" + name + rb"(?=[\s/>]|\Z)", re.IGNORECASE) for name in RAW_TEXT
 }
@@ -111,14 +111,16 @@ class _PythonMarks:
         return None if found is None else found.span()
 
 
-# The hyperscan database: a <meta> after the first `</head` or `<body` (any number of bytes in
-# between), the licence word, the two badge hosts, and the first `</head` and `<body` (one match
-# each at most); a hit is stored as `end << 3 | id`.
+# The hyperscan database, by id: a <meta> after the first `</head` or `<body` (any bytes in
+# between), the licence word, the two badge hosts, and the first `</head` and the first `<body`
+# (one match each); a hit is stored as `end << _ID_BITS | id`.
+_HEAD_ENDS: Final = (b"</head", b"<body")
 _BODY_META_ID: Final = 0
 _WORD_ID: Final = 1
 _HEAD_END_IDS: Final = (4, 5)
+_LENGTHS: Final = (len(_META), len(LICENCE_WORD), *map(len, BADGE_HOSTS), *map(len, _HEAD_ENDS))
 _ID_BITS: Final = 3
-_LENGTHS: Final = (len(_META), len(LICENCE_WORD), *map(len, BADGE_HOSTS), 6, 5)
+_ID_MASK: Final = (1 << _ID_BITS) - 1
 # hs_scan takes an unsigned 32-bit length; larger pages (only with a raised `limit`) use Python.
 _HYPERSCAN_MAX: Final = 2**32 - 1
 # The walk's regexes on the bytes as written (bytes patterns fold ASCII letters only, as lower()).
@@ -129,7 +131,7 @@ def _expressions() -> tuple[list[bytes], list[int]]:
     """The patterns of the database and their flags (all caseless)."""
     caseless = hyperscan.HS_FLAG_CASELESS
     words = [w.replace(b".", rb"\.") for w in (LICENCE_WORD, *BADGE_HOSTS)]
-    patterns = [rb"(?:</head|<body).*<meta", *words, rb"</head", rb"<body"]
+    patterns = [b"(?:" + b"|".join(_HEAD_ENDS) + b").*" + _META, *words, *_HEAD_ENDS]
     first = caseless | hyperscan.HS_FLAG_SINGLEMATCH
     return patterns, [caseless | hyperscan.HS_FLAG_DOTALL, *[caseless] * len(words), first, first]
 
@@ -148,7 +150,8 @@ def _prepared() -> tuple[hyperscan.Database, hyperscan.Scratch] | None:
             database = hyperscan.Database()
             database.compile(expressions=patterns, ids=list(range(len(patterns))), flags=flags)
             _database = database
-        prepared = (_database, hyperscan.Scratch(_database))
+        database = _database  # (read once: another thread may have compiled its own meanwhile)
+        prepared = (database, hyperscan.Scratch(database))
     except hyperscan.error:
         _chosen = "python"
         return None
@@ -174,7 +177,7 @@ class _HyperscanMarks:
         hosts: list[int] = []
         last_meta = first_end = -1
         for found in hits:
-            kind = found & 7
+            kind = found & _ID_MASK
             start = (found >> _ID_BITS) - _LENGTHS[kind]
             if kind == _WORD_ID:
                 words.append(start)

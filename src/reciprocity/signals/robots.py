@@ -47,8 +47,9 @@ import bisect
 import enum
 import itertools
 import math
+import operator
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, NamedTuple
 
@@ -134,12 +135,29 @@ KNOWN_RECORDS: Final = frozenset(
     }
 )
 
+# A line that matters for queries (a rule, a group's start, a known record), lower-cased: its
+# key, the first word, starts with a known key or with a prefix Google reads as one. The
+# whitespace is taken as `(?=(...))\1`, an atomic group (3.11 has them, 3.10 not): a line of
+# HTML is indented, and the regex must not try every shorter run of its indent.
+_KEYS_READ: Final = sorted({prefix for prefix, _, _ in _KEY_PREFIXES} | KNOWN_RECORDS)
+_KEY_LINE_RE: Final = re.compile(
+    rb"\n(?=([ \t\v\f]*))\1(?=["
+    + bytes(sorted({ord(key[0]) for key in _KEYS_READ}))
+    + rb"])(?:"
+    + b"|".join(re.escape(key.encode()) for key in _KEYS_READ)
+    + b")"
+)
+_SKIM_FROM: Final = 4096
+"""Characters from which a file mostly of other lines has its lines picked before they are read."""
+
 # Records whose own specification makes them rules of a group (attach-05: `rule =/ content-usage`;
 # Content Signals and RSL place theirs in a User-agent group; Crawl-delay has always been read
 # per group). They end a run of User-agent lines for record grouping, as Allow/Disallow do.
 _GROUP_RECORDS: Final = frozenset({"crawl-delay", "content-usage", "content-signal", "license"})
 
-_ESCAPE_RE: Final = re.compile(r"%[0-9A-Fa-f]{2}|[\x80-\xff]")
+# The escapes that normalising changes (a lower-case hex digit), and the octets it escapes.
+_LOWER_ESCAPE_RE: Final = re.compile(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
+_OCTET_ESCAPES: Final = {octet: f"%{octet:02X}" for octet in range(0x80, 0x100)}
 _TOKEN_RE: Final = re.compile(r"[A-Za-z_-]*")
 _PATH_START_RE: Final = re.compile(r"[/?;]")
 
@@ -233,8 +251,8 @@ class Group:
         """The group's rules, patterns %-normalised (built on demand: most groups are never
         queried, and a large file has thousands of rule lines)."""
         return tuple(
-            Rule(number, allow, pattern, _decode(value), derived)
-            for pattern, (number, allow, value, derived) in _patterns(self.lines)
+            Rule(entry[0], entry[1], pattern, _decode(entry[2]), len(entry) > 3)
+            for pattern, entry in _patterns(self.lines)
         )
 
 
@@ -275,137 +293,179 @@ class RobotsMatch:
         return None if self.rule is None else self.rule.line
 
 
-# What the index stores for a rule: (line, allow, value as read, derived). The Rule object, with
-# its decoded text, is only built for a rule that is reported (see `_rule`).
-_Entry = tuple[int, bool, str, bool]
+# What the index stores for a rule: its line as the group holds it, (line, allow, value as read);
+# (line, True, value, True) for the directory allow derived from it. The Rule object, with its
+# decoded text, is only built for a rule that is reported (see `_rule`).
+_Entry = tuple[int, bool, str] | tuple[int, bool, str, bool]
 _BUCKET: Final = 3
 # A wildcard rule, ready for matching: (priority, allow, text before the first `*`, its length,
 # text after the last `*`, shape, all parts, anchored by `$`, entry).
 _Wild = tuple[int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
 
 
-def _derived(pairs: list[tuple[str, _Entry]]) -> list[tuple[str, _Entry]]:
+def _derived(pairs: Iterable[tuple[str, _Entry]]) -> list[tuple[str, _Entry]]:
     """The directory allows Google derives from ``Allow: .../index.htm...`` rules."""
-    extra = []
-    for pattern, (number, allow, value, _) in pairs:
-        if allow and "/index.htm" in pattern:
+    extra: list[tuple[str, _Entry]] = []
+    for pattern, entry in pairs:
+        if entry[1] and "/index.htm" in pattern:
             slash = pattern.rfind("/")
             if pattern.startswith("/index.htm", slash):
-                extra.append((pattern[: slash + 1] + "$", (number, True, value, True)))
+                extra.append((pattern[: slash + 1] + "$", (entry[0], True, entry[2], True)))
     return extra
 
 
-def _patterns(lines: Iterable[tuple[int, bool, str]]) -> list[tuple[str, _Entry]]:
+def _patterns(lines: Sequence[tuple[int, bool, str]]) -> list[tuple[str, _Entry]]:
     """Each rule line as (normalised pattern, entry), then the derived directory allows."""
-    pairs = [
-        (value if value.isascii() and "%" not in value else _escape_pattern(value),
-         (number, allow, value, False))
-        for number, allow, value in lines
-    ]  # fmt: skip
+    pairs: list[tuple[str, _Entry]] = [(_escape_pattern(line[2]), line) for line in lines]
     pairs.extend(_derived(pairs))
     return pairs
 
 
 def _rule(entry: _Entry) -> Rule:
-    number, allow, value, derived = entry
-    pattern = _escape_pattern(value)
+    derived = len(entry) > 3
+    pattern = _escape_pattern(entry[2])
     if derived:
         pattern = pattern[: pattern.rfind("/") + 1] + "$"
-    return Rule(number, allow, pattern, _decode(value), derived)
+    return Rule(entry[0], entry[1], pattern, _decode(entry[2]), derived)
 
 
 class _Matcher:
     """The rules that apply to one agent, indexed for fast longest-match lookup."""
 
-    __slots__ = ("buckets", "exact", "scope", "short", "wild", "wild_by_start", "wild_for")
+    __slots__ = (
+        "exact",
+        "keys",
+        "lengths_for",
+        "literal",
+        "scope",
+        "short_lengths",
+        "wild",
+        "wild_by_start",
+        "wild_for",
+    )
 
     def __init__(
         self,
-        lines: Iterable[tuple[int, bool, str]],
+        lines: Sequence[tuple[int, bool, str]],
         scope: Literal["specific", "global", "none"],
     ) -> None:
         self.scope = scope
-        pairs = _patterns(lines)
-        # Literal patterns are bucketed by their first _BUCKET characters, so that a query only
-        # tries the lengths of patterns that share its start (a large file has dozens of lengths).
-        by_start: dict[str, dict[int, dict[str, _Entry]]] = {}
-        short: dict[int, dict[str, _Entry]] = {}
+        # The index is built with a Python step only for wildcard and `$` rules: the values are
+        # checked all at once (most need no %-normalising), and every pattern first goes in the
+        # literal table, from which those rules are then taken out.
+        values = [line[2] for line in lines]
+        joined = "".join(values)
+        patterns = (
+            values
+            if joined.isascii() and "%" not in joined
+            else [_escape_pattern(value) for value in values]
+        )
+        entries: Sequence[_Entry] = lines
+        if "/index.htm" in joined:
+            derived = _derived(zip(patterns, lines, strict=True))
+            if derived:
+                patterns = [*patterns, *(pattern for pattern, _ in derived)]
+                entries = [*lines, *(entry for _, entry in derived)]
+        # Same pattern twice: Allow beats Disallow; otherwise the first line decides. Read
+        # backwards, the first line of a pattern is kept; then the first Allow of each, if any.
+        literal = dict(zip(reversed(patterns), reversed(entries), strict=True))
+        if len(literal) < len(patterns):
+            allows = [pair for pair in zip(patterns, entries, strict=True) if pair[1][1]]
+            literal.update(reversed(allows))
+        literal.pop("", None)  # an empty pattern has priority 0 and never decides
         exact: dict[str, _Entry] = {}
         wild: list[_Wild] = []
-        for pattern, entry in pairs:
-            if not pattern:
-                continue  # an empty pattern has priority 0 and never decides
-            if "*" in pattern:
-                anchored = pattern.endswith("$")
-                parts = tuple((pattern[:-1] if anchored else pattern).split("*"))
-                # Shapes: 0 = `A*B`, 1 = `A*B$`, 2 = more stars. The first two cover nine
-                # wildcard rules in ten and are matched inline, without a function call.
-                shape = (1 if anchored else 0) if len(parts) == 2 else 2
-                first = parts[0]
-                wild.append(
-                    (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, anchored,
-                     entry)
-                )  # fmt: skip
-                continue
-            if pattern.endswith("$"):
-                table = exact
-                pattern = pattern[:-1]
-            else:
-                length = len(pattern)
-                if length < _BUCKET:
-                    lengths = short
+        if "*" in joined or "$" in joined or len(patterns) > len(values):
+            starred = map(str.__contains__, patterns, itertools.repeat("*"))
+            anchored = map(str.endswith, patterns, itertools.repeat("$"))
+            special = map(operator.or_, starred, anchored)
+            for pattern, entry in itertools.compress(zip(patterns, entries, strict=True), special):
+                literal.pop(pattern, None)
+                if "*" in pattern:
+                    ends = pattern.endswith("$")
+                    parts = tuple((pattern[:-1] if ends else pattern).split("*"))
+                    # Shapes: 0 = `A*B`, 1 = `A*B$`, 2 = more stars. The first two cover nine
+                    # wildcard rules in ten and are matched inline, without a function call.
+                    shape = (1 if ends else 0) if len(parts) == 2 else 2
+                    first = parts[0]
+                    wild.append(
+                        (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, ends,
+                         entry)
+                    )  # fmt: skip
                 else:
-                    lengths = by_start.get(pattern[:_BUCKET])  # type: ignore[assignment]
-                    if lengths is None:
-                        lengths = by_start[pattern[:_BUCKET]] = {}
-                table = lengths.get(length)  # type: ignore[assignment]
-                if table is None:
-                    table = lengths[length] = {}
-            # Same pattern twice: Allow beats Disallow; otherwise the first line decides.
-            old = table.get(pattern)
-            if old is None or (entry[1] and not old[1]):
-                table[pattern] = entry
-        wild.sort(key=_wild_order)
-        self.buckets = {
-            start: tuple(sorted(tables.items(), reverse=True)) for start, tables in by_start.items()
-        }
-        self.short = tuple(sorted(short.items(), reverse=True))
+                    old = exact.get(pattern[:-1])
+                    if old is None or (entry[1] and not old[1]):
+                        exact[pattern[:-1]] = entry
         self.exact = exact
-        # Wildcard rules whose text before the first `*` has _BUCKET characters or more can only
-        # match paths that start the same way: a query looks at those of its own start and the
-        # short ones (`/*.pdf$`), merged once per start and kept.
-        self.wild = tuple(w for w in wild if w[3] < _BUCKET)
-        wild_by_start: dict[str, list[_Wild]] = {}
-        for w in wild:
-            if w[3] >= _BUCKET:
-                wild_by_start.setdefault(w[2][:_BUCKET], []).append(w)
-        self.wild_by_start = wild_by_start
+        # A query tries the lengths of the literal patterns that start with the path's first
+        # _BUCKET characters, longest first, then the shorter patterns (`/`). The lengths are
+        # found for each start when a query first has it, from the patterns sorted: those with
+        # one start are a run of them (a large file has dozens of lengths, few per start).
+        self.literal = literal
+        self.keys = sorted(literal)
+        self.lengths_for: dict[str, tuple[int, ...]] = {}
+        self.short_lengths = (2, 1) if literal and min(map(len, literal)) < _BUCKET else ()
+        self.wild: tuple[_Wild, ...] = ()
+        self.wild_by_start: dict[str, list[_Wild]] = {}
         self.wild_for: dict[str, tuple[_Wild, ...]] = {}
+        if wild:
+            wild.sort(key=_wild_order)
+            # Wildcard rules whose text before the first `*` has _BUCKET characters or more can
+            # only match paths that start the same way: a query looks at those of its own start
+            # and the short ones (`/*.pdf$`), merged once per start and kept.
+            self.wild = tuple(w for w in wild if w[3] < _BUCKET)
+            for w in wild:
+                if w[3] >= _BUCKET:
+                    self.wild_by_start.setdefault(w[2][:_BUCKET], []).append(w)
+
+    def _lengths(self, start: str) -> tuple[int, ...]:
+        """The lengths of the literal patterns that start with ``start``, longest first."""
+        keys = self.keys
+        # Patterns are ASCII (%-normalised): those that start with `start` sort from it to
+        # `start` followed by a character above ASCII.
+        low = bisect.bisect_left(keys, start)
+        high = bisect.bisect_left(keys, start + "\x80", low)
+        found = tuple(sorted({len(key) for key in keys[low:high]}, reverse=True))
+        if len(self.lengths_for) < 4096:
+            self.lengths_for[start] = found
+        return found
 
     def decide(self, path: str) -> _Entry | None:
         best = self.exact.get(path)
         n = len(path)
         priority = n + 1 if best is not None else 0
         if best is None:
-            for length, table in self.buckets.get(path[:_BUCKET], ()):
-                if length <= n:
-                    hit = table.get(path[:length])
-                    if hit is not None:
-                        best, priority = hit, length
-                        break
-            else:
-                for length, table in self.short:
-                    hit = table.get(path[:length])
-                    if hit is not None:
-                        best, priority = hit, length
-                        break
-        start = path[:_BUCKET]
-        wild = self.wild_for.get(start)
-        if wild is None:
-            own = self.wild_by_start.get(start)
-            wild = self.wild if own is None else tuple(sorted((*self.wild, *own), key=_wild_order))
-            if len(self.wild_for) < 4096:
-                self.wild_for[start] = wild
+            literal = self.literal
+            if n >= _BUCKET:
+                start = path[:_BUCKET]
+                lengths = self.lengths_for.get(start)
+                if lengths is None:
+                    lengths = self._lengths(start)
+                for length in lengths:
+                    if length <= n:
+                        hit = literal.get(path[:length])
+                        if hit is not None:
+                            best, priority = hit, length
+                            break
+            if best is None:
+                for length in self.short_lengths:
+                    if length <= n:
+                        hit = literal.get(path[:length])
+                        if hit is not None:
+                            best, priority = hit, length
+                            break
+        if self.wild_by_start:
+            start = path[:_BUCKET]
+            wild = self.wild_for.get(start)
+            if wild is None:
+                own = self.wild_by_start.get(start)
+                wild = (
+                    self.wild if own is None else tuple(sorted((*self.wild, *own), key=_wild_order))
+                )
+                if len(self.wild_for) < 4096:
+                    self.wild_for[start] = wild
+        else:
+            wild = self.wild
         for length, allow, first, skip, last, shape, parts, anchored, entry in wild:
             if length < priority:
                 break
@@ -680,14 +740,15 @@ def pattern_matches(path: str, pattern: str) -> bool:
 
 def _escape_pattern(value: str) -> str:
     # `value` holds one character per byte (latin-1), so octets >= 0x80 are single characters.
-    if value.isascii() and "%" not in value:
-        return value
-    return _ESCAPE_RE.sub(_escape_one, value)
+    # Upper-casing escapes first and then escaping octets is one left-to-right pass: an escape
+    # is ASCII, so no octet is part of one.
+    if "%" in value:
+        value = _LOWER_ESCAPE_RE.sub(_upper, value)
+    return value if value.isascii() else value.translate(_OCTET_ESCAPES)
 
 
-def _escape_one(match: re.Match[str]) -> str:
-    text = match.group()
-    return text.upper() if len(text) == 3 else f"%{ord(text):02X}"
+def _upper(match: re.Match[str]) -> str:
+    return match.group().upper()
 
 
 def _decode(value: str) -> str:
@@ -714,23 +775,23 @@ class RobotsTxt:
 
     __slots__ = (
         "_by_token",
+        "_diagnostics",
+        "_known",
         "_matchers",
         "_named",
         "_record_groups",
         "_record_spans",
+        "_records",
         "_selections",
+        "_text",
         "access",
-        "diagnostics",
         "groups",
         "reason",
-        "records",
         "size",
     )
 
     groups: tuple[Group, ...]
     """The groups of ``Allow``/``Disallow`` rules, as Google forms them."""
-    records: tuple[Record, ...]
-    diagnostics: tuple[Diagnostic, ...]
     access: Access
     reason: str
     size: int
@@ -747,10 +808,15 @@ class RobotsTxt:
         record_groups: tuple[Group, ...] | None = None,
     ) -> None:
         self.groups = groups
-        self.records = records
+        self._records: tuple[Record, ...] | None = records
         self._record_groups = record_groups
         self._record_spans: list[tuple[int, int, int, int]] | None = None
-        self.diagnostics = diagnostics
+        self._diagnostics: tuple[Diagnostic, ...] | None = diagnostics
+        # A parsed file reads every line only when its records or diagnostics are asked for
+        # (see _parse): until then it keeps the text, its first diagnostics and the records
+        # of the keys it knows.
+        self._text: tuple[str, tuple[Diagnostic, ...]] | None = None
+        self._known: tuple[Record, ...] = ()
         self.access = access
         self.reason = reason
         self.size = size
@@ -758,6 +824,39 @@ class RobotsTxt:
         self._selections: dict[str, _Matcher] = {}  # per selection of groups
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        """Every other ``key: value`` line (``Sitemap``, ``Crawl-delay``, unknown keys …), in
+        file order."""
+        found = self._records
+        if found is None:
+            found = self._read_all()[0]
+        return found
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """What the parser skipped or repaired, line by line."""
+        found = self._diagnostics
+        if found is None:
+            found = self._read_all()[1]
+        return found
+
+    def _read_all(self) -> tuple[tuple[Record, ...], tuple[Diagnostic, ...]]:
+        # Every line, as _parse read only the lines of the keys it knows (the same groups,
+        # record groups and known records come out: tests/signals/test_robots_lazy.py).
+        assert self._text is not None
+        text, first = self._text
+        _, records, diagnostics, _ = _read_lines(text, list(first))
+        self._records, self._diagnostics = records, diagnostics
+        self._text = None
+        return records, diagnostics
+
+    def _records_of(self, key: str) -> tuple[Record, ...]:
+        """The records that may have the lower-cased ``key`` (all of them for an unknown key)."""
+        if self._records is None and key in KNOWN_RECORDS:
+            return self._known
+        return self.records
 
     @property
     def record_groups(self) -> tuple[Group, ...]:
@@ -858,7 +957,7 @@ class RobotsTxt:
         selection = scope + ",".join(str(g.index) for g in groups)
         matcher = self._selections.get(selection)
         if matcher is None:
-            lines = (line for group in groups for line in group.lines)
+            lines = groups[0].lines if len(groups) == 1 else [r for g in groups for r in g.lines]
             matcher = self._selections[selection] = _Matcher(lines, scope)
         return matcher
 
@@ -976,17 +1075,17 @@ class RobotsTxt:
                 g.index for g in record_groups if g.is_global
             }
         key = key.lower()
-        return tuple(r for r in self.records if r.key == key and r.group in indexes)
+        return tuple(r for r in self._records_of(key) if r.key == key and r.group in indexes)
 
     def records_named(self, key: str) -> tuple[Record, ...]:
         """Every ``key`` record of the file, whatever group it is in."""
         key = key.lower()
-        return tuple(r for r in self.records if r.key == key)
+        return tuple(r for r in self._records_of(key) if r.key == key)
 
     @property
     def sitemaps(self) -> tuple[str, ...]:
         """The ``Sitemap`` URLs, in file order (sitemaps belong to no group)."""
-        return tuple(r.value for r in self.records if r.key == "sitemap")
+        return tuple(r.value for r in self._records_of("sitemap") if r.key == "sitemap")
 
     def crawl_delay(self, user_agent: str) -> float | None:
         """The first valid ``Crawl-delay`` (seconds) of the groups that apply to ``user_agent``;
@@ -1053,7 +1152,9 @@ def _clean_lines(text: str, diagnostics: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
+def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
+    """The text the lines are read from (one character per byte, every line ended by LF, cut
+    at NUL and after MAX_LINE_BYTES), the diagnostics of those repairs, and the size."""
     diagnostics: list[Diagnostic] = []
     size = len(body)
     if size > max_bytes:
@@ -1088,6 +1189,125 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     ):
         text = _clean_lines(text, diagnostics)
 
+    return text, diagnostics, size
+
+
+def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
+    text, diagnostics, size = _prepare(body, max_bytes)
+    groups, known, spans = _read_rules(text)
+    robots = RobotsTxt(groups, size=size)
+    robots._records = robots._diagnostics = None
+    robots._text = (text, tuple(diagnostics))
+    robots._known = known
+    robots._record_spans = spans
+    return robots
+
+
+def _read_rules(
+    text: str, skim: bool | None = None
+) -> tuple[tuple[Group, ...], tuple[Record, ...], list[tuple[int, int, int, int]]]:
+    """The groups, the records of known keys and the spans of the record groups, exactly as
+    _read_lines finds them, from the lines whose key is known (the others cannot change them).
+
+    Queries need no more: unknown keys and junk are skipped, with no record or diagnostic
+    built, until someone asks for those (RobotsTxt.records, RobotsTxt.diagnostics). ``skim``:
+    pick those lines before reading any (chosen from the text when ``None``; either way gives
+    the same result)."""
+    groups: list[Group] = []
+    known: list[Record] = []
+    agents: list[str] = []
+    tokens: set[str] = set()
+    is_global = False
+    rules: list[tuple[int, bool, str]] = []
+    group_line = 0
+    in_group = False
+    spans: list[tuple[int, int, int, int]] = []
+    record_start = record_line = 0
+    ruled = False
+    numbered: Iterable[tuple[int, tuple[str, str, str]]]
+    if skim is None:
+        skim = len(text) > _SKIM_FROM and (
+            (text.count("llow") + text.count("gent")) * 2 < text.count("\n")  # Allow, User-agent
+        )
+    if skim:
+        # Few lines are rules (an HTML page or a stylesheet served as robots.txt has thousands
+        # of other lines): the regex picks those whose key may be known, ASCII-lower-cased
+        # (the key is the line's first word), and only those are read.
+        lowered = b"\n" + text.encode("latin-1").lower()
+        numbers: list[int] = []
+        picked: list[str] = []
+        number, counted = 0, 0
+        for found in _KEY_LINE_RE.finditer(lowered):
+            at = found.start()  # the LF before the line, which starts at `at` in `text`
+            number += lowered.count(b"\n", counted, at + 1)
+            counted = at + 1
+            end = text.find("\n", at)
+            numbers.append(number)
+            picked.append(text[at:] if end < 0 else text[at:end])
+        fields = _LINE_RE.findall("\n".join(picked)) if picked else []
+        numbered = zip(numbers, fields, strict=True)
+    else:
+        numbered = enumerate(_LINE_RE.findall(text), 1)
+    spelled = _SPELLED_KEYS
+    for number, (key, value, rest) in numbered:
+        # Key and value as _read_lines reads them.
+        if key:
+            value = value.strip(_WS)
+        elif rest:
+            rest = rest.strip(_WS)
+            if not rest or rest[0] == "#":
+                continue
+            if ":" not in rest and " " not in rest and "\t" not in rest:
+                continue
+            key, value, _ = _split_line(rest)
+            if not key:
+                continue
+        else:
+            continue
+        kind = (spelled.get(key) or _classify(key.lower()))[0]
+        if kind == "user-agent":
+            if not in_group or ruled:
+                if in_group:
+                    spans.append((record_line, len(groups), record_start, len(agents)))
+                record_line, ruled = number, False
+                record_start = 0 if rules or not in_group else len(agents)
+            if not in_group or rules:
+                if in_group:
+                    groups.append(
+                        Group(len(groups), group_line, tuple(agents), frozenset(tokens),
+                              is_global, tuple(rules))
+                    )  # fmt: skip
+                agents, tokens, is_global, rules = [], set(), False, []
+                group_line, in_group = number, True
+            agents.append(_decode(value))
+            if value[:1] == "*" and (len(value) == 1 or value[1] in _WS):
+                is_global = True
+            else:
+                tokens.add(extract_product_token(value).lower())
+        elif kind in ("allow", "disallow"):
+            if in_group:
+                rules.append((number, kind == "allow", value))
+                ruled = True
+        elif kind in KNOWN_RECORDS:
+            if in_group and kind in _GROUP_RECORDS:
+                ruled = True
+            known.append(Record(number, kind, _decode(value), len(spans) if in_group else None))
+    if in_group:
+        spans.append((record_line, len(groups), record_start, len(agents)))
+        groups.append(
+            Group(len(groups), group_line, tuple(agents), frozenset(tokens), is_global,
+                  tuple(rules))
+        )  # fmt: skip
+    return tuple(groups), tuple(known), spans
+
+
+def _read_lines(
+    text: str, diagnostics: list[Diagnostic]
+) -> tuple[
+    tuple[Group, ...], tuple[Record, ...], tuple[Diagnostic, ...], list[tuple[int, int, int, int]]
+]:
+    """Every line: the groups, the records, the diagnostics (after ``diagnostics``, those of
+    the text's preparation) and the spans of the record groups (see ``_record_groups``)."""
     groups: list[Group] = []
     records: list[Record] = []
     agents: list[str] = []
@@ -1205,6 +1425,4 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
         if seen > _DIAGNOSTICS_PER_CODE:
             more = seen - _DIAGNOSTICS_PER_CODE
             diagnostics.append(Diagnostic(0, code, f"{more} more lines like these not listed"))
-    robots = RobotsTxt(tuple(groups), tuple(records), tuple(diagnostics), size=size)
-    robots._record_spans = spans
-    return robots
+    return tuple(groups), tuple(records), tuple(diagnostics), spans

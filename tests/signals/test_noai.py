@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reciprocity.signals.html import Meta, scan_html
@@ -17,6 +17,7 @@ from reciprocity.signals.noai import (
     read_robots_headers,
     read_robots_meta,
 )
+from reciprocity.signals.robots import extract_product_token
 from reciprocity.signals.statement import Carrier, Mechanism, Statement
 from reciprocity.uses import Stance, Use
 
@@ -478,6 +479,7 @@ def test_statements_of_metas_are_those_of_the_whole_reading(
 
 @given(st.lists(st.tuples(st.sampled_from(["X-Robots-Tag", "robots-tag"]), VALUES), max_size=4),
        st.sampled_from(["GPTBot", "bingbot", "CCBot", "*"]))  # fmt: skip
+@example([("X-Robots-Tag", "GPTBot*googlebot:noai")], "CCBot")  # found by hypothesis
 def test_honoured_statements_bind_only_honoured_uses(
     headers: list[tuple[str, str]], agent: str
 ) -> None:
@@ -485,7 +487,9 @@ def test_honoured_statements_bind_only_honoured_uses(
     for statement in parse_x_robots_tag(headers, user_agent=agent, media="image", honour=HONOUR):
         if statement in plain:
             continue
-        scope = (statement.rule or "").rstrip(":").lower()
+        # A scope is read as the product token it starts with (`GPTBot*googlebot:` scopes
+        # GPTBot), as a robots.txt User-agent line is.
+        scope = extract_product_token((statement.rule or "").rstrip(":")).lower()
         uses = {use for use, tokens in HONOUR.items() if scope in tokens or scope == "ai2bot"}
         assert {use for use, _ in statement.stances} <= uses, statement
 

@@ -89,14 +89,7 @@ def read_documents(
     Skipping is cheap where the format allows it (JSON lines are not parsed, Parquet row groups
     and Arrow batches are skipped whole); in WARC files the skipped records are still read.
     """
-    if start < 0:
-        raise ValueError("start must be 0 or more")
-    if limit is not None and limit < 0:
-        raise ValueError("limit must be 0 or more")
-    # Checked now, not at the first next(): a wrong path should fail where it is given.
-    kind = detect_format(path)
-    skip = _Skip(start)
-    found = _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=False), skip, limit)
+    found = _reading(path, columns, limit, start, as_rows=False)
     return cast(Iterator[Document], found)  # as_rows=False: documents only
 
 
@@ -109,13 +102,20 @@ def read_rows(
 ) -> Iterator[Document | UrlRows]:
     """What :func:`read_documents` yields, with the rows of URL-only tables (see
     :func:`is_url_input`) in batches of :class:`UrlRows` instead of one document each."""
+    return _reading(path, columns, limit, start, as_rows=True)
+
+
+def _reading(
+    path: str | Path, columns: ColumnNames, limit: int | None, start: int, *, as_rows: bool
+) -> Iterator[Document | UrlRows]:
     if start < 0:
         raise ValueError("start must be 0 or more")
     if limit is not None and limit < 0:
         raise ValueError("limit must be 0 or more")
+    # Checked now, not at the first next(): a wrong path should fail where it is given.
     kind = detect_format(path)
     skip = _Skip(start)
-    return _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=True), skip, limit)
+    return _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=as_rows), skip, limit)
 
 
 def is_url_input(path: str | Path, *, columns: ColumnNames = ColumnNames()) -> bool:

@@ -3,19 +3,25 @@
 Each shortcut is compared with the general way it stands in for: the header block of one kind
 of line end with :func:`_parse_header_text`, the header end with the first of both blank-line
 forms, WARC-Date's own form with the general date reading, and the chunk joining with the
-chunk copying it replaced (kept here as the reference).
+chunk copying it replaced (kept here as the reference); and FastWARC opening the file itself
+only under a name it can pass on.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
+from conftest import SHARED, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reciprocity._codings import dechunk
 from reciprocity.corpus.framing import MAX_HEADER
+from reciprocity.corpus.readers import read_documents
 from reciprocity.corpus.readers.http import (
     _header_end,
     _parse_header_block,
@@ -176,3 +182,15 @@ CHUNKS = [b"5", b"0", b"a", b"10", b"1;x=y", b" ", b"\r\n", b"\n", b"\r", b"hell
 @given(st.lists(st.sampled_from(CHUNKS), max_size=30).map(b"".join))
 def test_chunked_bodies_join_as_they_were_copied(body: bytes) -> None:
     assert dechunk(body) == _copying_dechunk(body)
+
+
+def test_a_file_name_that_is_not_utf8_is_read_through_the_open_file(tmp_path: Path) -> None:
+    # FastWARC opens the file itself only under a name it can pass on; this one it cannot.
+    sample = require(SHARED / "data" / "warc" / "webrecorder.warcio-example.warc.gz", "WARC sample")
+    odd = tmp_path / os.fsdecode(b"caf\xe9.warc.gz")
+    odd.write_bytes(sample.read_bytes())
+    plain = tmp_path / "plain.warc.gz"
+    plain.write_bytes(sample.read_bytes())
+    documents = list(read_documents(odd))
+    assert documents
+    assert documents == [replace(d, source=str(odd)) for d in read_documents(plain)]

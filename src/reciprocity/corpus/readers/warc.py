@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import IO, Any
 
 from fastwarc.warc import ArchiveIterator, WarcHeader, WarcRecord, WarcRecordType
@@ -53,22 +54,37 @@ class _Stop:
 
 def _read_warc(path: Path, source: str) -> Iterator[Document]:
     with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
+        info = os.fstat(fh.fileno())
         kind = compression_of(fh.read(8))
+        # FastWARC reading the file itself skips a copy through Python of every block it reads
+        # (a tenth of its iteration); a pipe or device cannot be opened twice, and a name that
+        # is not UTF-8 would not reach the OS as given.
+        native = str(path) if S_ISREG(info.st_mode) and _utf8(str(path)) else None
         if kind is None:
-            yield from _warc_framed(fh, source, size, gzipped=False)
+            yield from _warc_framed(fh, source, info.st_size, gzipped=False, native=native)
         elif kind == "gzip" and per_record_gzip(fh, warc_record_length):
-            yield from _warc_framed(fh, source, size, gzipped=True)
+            yield from _warc_framed(fh, source, info.st_size, gzipped=True, native=native)
         else:
             yield from _warc_stream(fh, source, kind)
 
 
-def _warc_framed(fh: IO[bytes], source: str, size: int, *, gzipped: bool) -> Iterator[Document]:
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _warc_framed(
+    fh: IO[bytes], source: str, size: int, *, gzipped: bool, native: str | None = None
+) -> Iterator[Document]:
     """Records of a plain or per-record-gzip WARC, resynchronising after damage.
 
-    FastWARC reads; when it stops early (an exception, or a silent end before the end of the
-    file), the damage is located here, reported as one error document, and FastWARC starts
-    again at the next gzip member (or ``WARC/`` line) that begins a record.
+    FastWARC reads (the file named ``native`` itself, from the start, when given); when it stops
+    early (an exception, or a silent end before the end of the file), the damage is located
+    here, reported as one error document, and FastWARC starts again at the next gzip member (or
+    ``WARC/`` line) that begins a record, from ``fh``.
     """
     reported: set[int] = set()
     pos = 0
@@ -76,7 +92,7 @@ def _warc_framed(fh: IO[bytes], source: str, size: int, *, gzipped: bool) -> Ite
         fh.seek(pos)
         last: WarcRecord | None = None
         failure: str | None = None
-        for record in _fastwarc(fh):
+        for record in _fastwarc(native if pos == 0 and native is not None else fh):
             if isinstance(record, BaseException):
                 failure = _describe(record)
                 break
@@ -131,11 +147,13 @@ def _warc_stream(fh: IO[bytes], source: str, kind: str) -> Iterator[Document]:
             return
 
 
-def _fastwarc(stream: IO[bytes]) -> Iterator[WarcRecord | BaseException]:
-    """FastWARC's records of ``stream``, then what stopped it early (if anything) as the last
-    item, so that callers tell damage from the end without a try block around each step."""
+def _fastwarc(stream: IO[bytes] | str) -> Iterator[WarcRecord | BaseException]:
+    """FastWARC's records of ``stream`` (or of the file it names), then what stopped it early
+    (if anything) as the last item, so that callers tell damage from the end without a try
+    block around each step."""
     try:
-        yield from ArchiveIterator(stream, parse_http=False)
+        # fsspec_args=False: a name is a local file, never a URL handed to fsspec.
+        yield from ArchiveIterator(stream, parse_http=False, fsspec_args=False)
     except BaseException as exc:
         if not content_failure(exc):
             raise

@@ -113,6 +113,9 @@ _SPELLED_KEYS: Final = {
     for spelling in (key, key.upper(), key.capitalize(), key.title())
 }
 
+# The kinds of those spellings (the typo flag matters only to the diagnostics).
+_SPELLED_KINDS: Final = {spelling: found[0] for spelling, found in _SPELLED_KEYS.items()}
+
 # Keys seen before, classified (stylesheets served as robots.txt repeat `color`, `margin` …).
 _CLASSIFIED: dict[str, tuple[str, bool]] = dict(_EXACT_KEYS)
 
@@ -614,10 +617,16 @@ def path_params_query(url: str) -> str:
             protocol_end = start
         else:
             protocol_end += 3
-    found = search(url, protocol_end)
-    if found is None:
+    # The path starts at the first `/`, `?` or `;` after the authority (three finds cost less
+    # than a regex search).
+    path_start = url.find("/", protocol_end)
+    end = len(url) if path_start < 0 else path_start
+    for mark in "?;":
+        at = url.find(mark, protocol_end, end)
+        if at >= 0:
+            path_start = end = at
+    if path_start < 0:
         return "/"
-    path_start = found.start()
     hash_pos = url.find("#", start)
     if 0 <= hash_pos < path_start:
         return "/"
@@ -815,7 +824,7 @@ class RobotsTxt:
         self.reason = reason
         self.size = size
         self._matchers: dict[str, _Matcher | _Strictest] = {}  # per user agent as queried
-        self._selections: dict[str, _Matcher] = {}  # per selection of groups
+        self._selections: dict[int, _Matcher] = {}  # per selection of groups (its list's id)
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
 
@@ -937,12 +946,11 @@ class RobotsTxt:
         """The rules Google's selection gives ``agent``, compared as given."""
         groups, scope = self._groups_for(agent)
         # Agents that select the same groups (typically: every agent the file does not name)
-        # share one index.
-        selection = scope + ",".join(str(g.index) for g in groups)
-        matcher = self._selections.get(selection)
+        # share one index: they get the same list (see _groups_for).
+        matcher = self._selections.get(id(groups))
         if matcher is None:
             lines = groups[0].lines if len(groups) == 1 else [r for g in groups for r in g.lines]
-            matcher = self._selections[selection] = _Matcher(lines, scope)
+            matcher = self._selections[id(groups)] = _Matcher(lines, scope)
         return matcher
 
     def _strictest(self) -> _Strictest:
@@ -958,6 +966,10 @@ class RobotsTxt:
             for group in self.groups:
                 for token in group.tokens:
                     by_token.setdefault(token, []).append(group)
+            # Tokens that select the same groups get the same list (so one index, _selected).
+            same: dict[tuple[int, ...], list[Group]] = {}
+            for token, found in by_token.items():
+                by_token[token] = same.setdefault(tuple(g.index for g in found), found)
             # "\x00" cannot be a product token: it keys the '*' groups.
             by_token["\x00"] = [g for g in self.groups if g.is_global]
             self._by_token = by_token
@@ -980,7 +992,8 @@ class RobotsTxt:
         matcher = self._matchers.get(user_agent) if reduce else self._selected(user_agent)
         if matcher is None:
             matcher = self._matcher(user_agent)
-        entry = matcher.decide(_path_of(url))
+        path = _PATHS.get(url)
+        entry = matcher.decide(_path_of(url) if path is None else path)
         return True if entry is None else entry[1]
 
     def deciders(self, user_agents: Iterable[str]) -> tuple[Callable[[str], Hashable], ...]:
@@ -1121,6 +1134,20 @@ def _split_line(line: str) -> tuple[str, str, str | None]:
     return line[:space].strip(_WS), value, "missing-colon"
 
 
+def _has_long_line(text: str) -> bool:
+    """Whether a line of ``text`` has more than MAX_LINE_BYTES characters.
+
+    Such a line holds a whole window of half that length, at a multiple of it: only the windows
+    without a line end are looked at closely (a few dozen finds for the largest file)."""
+    half = (MAX_LINE_BYTES + 1) // 2
+    for start in range(0, len(text) - half + 1, half):
+        if text.find("\n", start, start + half) < 0:
+            end = text.find("\n", start)
+            if (len(text) if end < 0 else end) - text.rfind("\n", 0, start) - 1 > MAX_LINE_BYTES:
+                return True
+    return False
+
+
 def _clean_lines(text: str, diagnostics: list[Diagnostic]) -> str:
     """Cut lines at a NUL byte and after MAX_LINE_BYTES, as Google's C parser does."""
     lines = text.split("\n")
@@ -1168,9 +1195,7 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
     text = body.decode("latin-1")  # one character per byte: offsets and escapes stay exact
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text or (
-        len(text) > MAX_LINE_BYTES and max(map(len, text.split("\n"))) > MAX_LINE_BYTES
-    ):
+    if "\x00" in text or _has_long_line(text):
         text = _clean_lines(text, diagnostics)
 
     return text, diagnostics, size
@@ -1208,11 +1233,12 @@ def _read_rules(
     spans: list[tuple[int, int, int, int]] = []
     record_start = record_line = 0
     ruled = False
-    numbered: Iterable[tuple[int, tuple[str, str, str]]]
     if skim is None:
-        skim = len(text) > _SKIM_FROM and (
-            (text.count("llow") + text.count("gent")) * 2 < text.count("\n")  # Allow, User-agent
-        )
+        # Judged on the file's start (a page served as robots.txt is junk from its first line):
+        # fewer lines with `llow` or `gent` (Allow, Disallow, User-agent) than half of them.
+        sample = text[: _SKIM_FROM * 2]
+        seen = sample.count("llow") + sample.count("gent")
+        skim = len(text) > _SKIM_FROM and seen * 2 < sample.count("\n")
     if skim:
         # Few lines are rules (an HTML page or a stylesheet served as robots.txt has thousands
         # of other lines): the regex picks those whose key may be known, ASCII-lower-cased
@@ -1228,17 +1254,22 @@ def _read_rules(
             end = text.find("\n", at)
             numbers.append(number)
             picked.append(text[at:] if end < 0 else text[at:end])
-        fields = _LINE_RE.findall("\n".join(picked)) if picked else []
-        numbered = zip(numbers, fields, strict=True)
+        numbered: Iterable[tuple[int, str]] = zip(numbers, picked, strict=True)
     else:
-        numbered = enumerate(_LINE_RE.findall(text), 1)
-    spelled = _SPELLED_KEYS
-    for number, (key, value, rest) in numbered:
-        # Key and value as _read_lines reads them.
-        if key:
-            value = value.strip(_WS)
-        elif rest:
-            rest = rest.strip(_WS)
+        numbered = enumerate(text.split("\n"), 1)
+    kinds, whitespace = _SPELLED_KINDS, _WS
+    for number, line in numbered:
+        # Key and value as _read_lines reads them (as Google's GetKeyAndValueFrom): the usual
+        # `Key: value` line with str methods, any other with _split_line.
+        colon = line.find(":")
+        kind = kinds.get(line[:colon]) if colon > 0 else None
+        if kind is not None:
+            value = line[colon + 1 :]
+            if "#" in value:
+                value = value[: value.find("#")]
+            value = value.strip(whitespace)
+        else:
+            rest = line.strip(whitespace)
             if not rest or rest[0] == "#":
                 continue
             if ":" not in rest and " " not in rest and "\t" not in rest:
@@ -1246,10 +1277,12 @@ def _read_rules(
             key, value, _ = _split_line(rest)
             if not key:
                 continue
-        else:
-            continue
-        kind = (spelled.get(key) or _classify(key.lower()))[0]
-        if kind == "user-agent":
+            kind = kinds.get(key) or _classify(key.lower())[0]
+        if kind in {"disallow", "allow"}:  # most lines
+            if in_group:
+                rules.append((number, kind == "allow", value))
+                ruled = True
+        elif kind == "user-agent":
             if not in_group or ruled:
                 if in_group:
                     spans.append((record_line, len(groups), record_start, len(agents)))
@@ -1268,10 +1301,6 @@ def _read_rules(
                 is_global = True
             else:
                 tokens.add(extract_product_token(value).lower())
-        elif kind in ("allow", "disallow"):
-            if in_group:
-                rules.append((number, kind == "allow", value))
-                ruled = True
         elif kind in KNOWN_RECORDS:
             if in_group and kind in _GROUP_RECORDS:
                 ruled = True

@@ -301,9 +301,13 @@ class RobotsMatch:
 # decoded text, is only built for a rule that is reported (see `_rule`).
 _Entry = tuple[int, bool, str] | tuple[int, bool, str, bool]
 _BUCKET: Final = 3
-# A wildcard rule, ready for matching: (priority, allow, text before the first `*`, its length,
-# text after the last `*`, shape, all parts, anchored by `$`, entry).
-_Wild = tuple[int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
+_FEW_LENGTHS: Final = 8
+"""Lengths of literal pattern a query tries one by one, whatever its start."""
+# A wildcard rule, ready for matching: (rank, priority, allow, text before the first `*`, its
+# length, text after the last `*`, shape, all parts, anchored by `$`, entry). Ranks sort the
+# rules as they are tried: longest first; at equal length Allow first; then file order (Google
+# keeps the first).
+_Wild = tuple[tuple[int, bool, int], int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
 
 
 def _derived(pairs: Iterable[tuple[str, _Entry]]) -> list[tuple[str, _Entry]]:
@@ -338,6 +342,7 @@ class _Matcher:
     __slots__ = (
         "exact",
         "keys",
+        "lengths",
         "lengths_for",
         "literal",
         "scope",
@@ -369,10 +374,11 @@ class _Matcher:
             if derived:
                 patterns = [*patterns, *(pattern for pattern, _ in derived)]
                 entries = [*lines, *(entry for _, entry in derived)]
-        # Same pattern twice: Allow beats Disallow; otherwise the first line decides. Read
-        # backwards, the first line of a pattern is kept; then the first Allow of each, if any.
-        literal = dict(zip(reversed(patterns), reversed(entries), strict=True))
+        # Same pattern twice: Allow beats Disallow; otherwise the first line decides (read
+        # backwards, the first line of a pattern is kept; then the first Allow of each, if any).
+        literal = dict(zip(patterns, entries, strict=True))
         if len(literal) < len(patterns):
+            literal = dict(zip(reversed(patterns), reversed(entries), strict=True))
             allows = [pair for pair in zip(patterns, entries, strict=True) if pair[1][1]]
             literal.update(reversed(allows))
         literal.pop("", None)  # an empty pattern has priority 0 and never decides
@@ -390,36 +396,44 @@ class _Matcher:
                     # Shapes: 0 = `A*B`, 1 = `A*B$`, 2 = more stars. The first two cover nine
                     # wildcard rules in ten and are matched inline, without a function call.
                     shape = (1 if ends else 0) if len(parts) == 2 else 2
-                    first = parts[0]
+                    first, allow = parts[0], entry[1]
+                    rank = (-len(pattern), not allow, entry[0])
                     wild.append(
-                        (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, ends,
-                         entry)
+                        (rank, len(pattern), allow, first, len(first), parts[-1], shape, parts,
+                         ends, entry)
                     )  # fmt: skip
                 else:
                     old = exact.get(pattern[:-1])
                     if old is None or (entry[1] and not old[1]):
                         exact[pattern[:-1]] = entry
         self.exact = exact
-        # A query tries the lengths of the literal patterns that start with the path's first
-        # _BUCKET characters, longest first, then the shorter patterns (`/`). The lengths are
-        # found for each start when a query first has it, from the patterns sorted: those with
-        # one start are a run of them (a large file has dozens of lengths, few per start).
+        # A query tries the lengths of the literal patterns, longest first: all of them when
+        # they are few; else those of the patterns that start with the path's first _BUCKET
+        # characters, then the shorter patterns (`/`). Those are found for each start when a
+        # query first has it, from the patterns sorted: the patterns with one start are a run
+        # of them (a large file has dozens of lengths, few per start).
         self.literal = literal
-        self.keys = sorted(literal)
+        lengths = sorted(set(map(len, literal)), reverse=True)
+        self.lengths: tuple[int, ...] | None = tuple(lengths)
+        self.keys: list[str] = []
         self.lengths_for: dict[str, tuple[int, ...]] = {}
-        self.short_lengths = (2, 1) if literal and min(map(len, literal)) < _BUCKET else ()
+        self.short_lengths: tuple[int, ...] = ()
+        if len(lengths) > _FEW_LENGTHS:
+            self.lengths = None
+            self.keys = sorted(literal)
+            self.short_lengths = (2, 1) if lengths[-1] < _BUCKET else ()
         self.wild: tuple[_Wild, ...] = ()
         self.wild_by_start: dict[str, list[_Wild]] = {}
         self.wild_for: dict[str, tuple[_Wild, ...]] = {}
         if wild:
-            wild.sort(key=_wild_order)
+            wild.sort()
             # Wildcard rules whose text before the first `*` has _BUCKET characters or more can
             # only match paths that start the same way: a query looks at those of its own start
             # and the short ones (`/*.pdf$`), merged once per start and kept.
-            self.wild = tuple(w for w in wild if w[3] < _BUCKET)
+            self.wild = tuple(w for w in wild if w[4] < _BUCKET)
             for w in wild:
-                if w[3] >= _BUCKET:
-                    self.wild_by_start.setdefault(w[2][:_BUCKET], []).append(w)
+                if w[4] >= _BUCKET:
+                    self.wild_by_start.setdefault(w[3][:_BUCKET], []).append(w)
 
     def _lengths(self, start: str) -> tuple[int, ...]:
         """The lengths of the literal patterns that start with ``start``, longest first."""
@@ -428,7 +442,7 @@ class _Matcher:
         # `start` followed by a character above ASCII.
         low = bisect.bisect_left(keys, start)
         high = bisect.bisect_left(keys, start + "\x80", low)
-        found = tuple(sorted({len(key) for key in keys[low:high]}, reverse=True))
+        found = tuple(sorted(set(map(len, keys[low:high])), reverse=True))
         if len(self.lengths_for) < 4096:
             self.lengths_for[start] = found
         return found
@@ -437,7 +451,15 @@ class _Matcher:
         best = self.exact.get(path)
         n = len(path)
         priority = n + 1 if best is not None else 0
-        if best is None:
+        if best is None and self.lengths is not None:
+            literal = self.literal
+            for length in self.lengths:
+                if length <= n:
+                    hit = literal.get(path[:length])
+                    if hit is not None:
+                        best, priority = hit, length
+                        break
+        elif best is None:
             literal = self.literal
             if n >= _BUCKET:
                 start = path[:_BUCKET]
@@ -462,14 +484,12 @@ class _Matcher:
             wild = self.wild_for.get(start)
             if wild is None:
                 own = self.wild_by_start.get(start)
-                wild = (
-                    self.wild if own is None else tuple(sorted((*self.wild, *own), key=_wild_order))
-                )
+                wild = self.wild if own is None else tuple(sorted((*self.wild, *own)))
                 if len(self.wild_for) < 4096:
                     self.wild_for[start] = wild
         else:
             wild = self.wild
-        for length, allow, first, skip, last, shape, parts, anchored, entry in wild:
+        for _, length, allow, first, skip, last, shape, parts, anchored, entry in wild:
             if length < priority:
                 break
             if length == priority and best is not None:
@@ -485,7 +505,7 @@ class _Matcher:
             elif shape == 1:
                 if n - len(last) >= skip and path.endswith(last):
                     return entry
-            elif _wild_match(path, parts, anchored):
+            elif last in path and _wild_match(path, parts, anchored):
                 return entry
         return best
 
@@ -542,11 +562,6 @@ def _record_groups(
 
 def _first_line(group: Group) -> int:
     return group.line
-
-
-def _wild_order(wild: _Wild) -> tuple[int, bool, int]:
-    # Longest first; at equal length Allow first; then file order (Google keeps the first).
-    return (-wild[0], not wild[1], wild[8][0])
 
 
 def _wild_match(path: str, parts: tuple[str, ...], anchored: bool) -> bool:
@@ -1183,7 +1198,8 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
         body = body[skip:]
         diagnostics.append(Diagnostic(1, "bom", "byte order mark skipped"))
     try:
-        body.decode("utf-8")
+        if not body.isascii():  # ASCII is UTF-8: most files need no decoding to check
+            body.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = body.count(b"\n", 0, exc.start) + 1
         diagnostics.append(

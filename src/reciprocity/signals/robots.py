@@ -113,6 +113,9 @@ _SPELLED_KEYS: Final = {
     for spelling in (key, key.upper(), key.capitalize(), key.title())
 }
 
+# The kinds of those spellings (the typo flag matters only to the diagnostics).
+_SPELLED_KINDS: Final = {spelling: found[0] for spelling, found in _SPELLED_KEYS.items()}
+
 # Keys seen before, classified (stylesheets served as robots.txt repeat `color`, `margin` …).
 _CLASSIFIED: dict[str, tuple[str, bool]] = dict(_EXACT_KEYS)
 
@@ -298,9 +301,13 @@ class RobotsMatch:
 # decoded text, is only built for a rule that is reported (see `_rule`).
 _Entry = tuple[int, bool, str] | tuple[int, bool, str, bool]
 _BUCKET: Final = 3
-# A wildcard rule, ready for matching: (priority, allow, text before the first `*`, its length,
-# text after the last `*`, shape, all parts, anchored by `$`, entry).
-_Wild = tuple[int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
+_FEW_LENGTHS: Final = 8
+"""Lengths of literal pattern a query tries one by one, whatever its start."""
+# A wildcard rule, ready for matching: (rank, priority, allow, text before the first `*`, its
+# length, text after the last `*`, shape, all parts, anchored by `$`, entry). Ranks sort the
+# rules as they are tried: longest first; at equal length Allow first; then file order (Google
+# keeps the first).
+_Wild = tuple[tuple[int, bool, int], int, bool, str, int, str, int, tuple[str, ...], bool, _Entry]
 
 
 def _derived(pairs: Iterable[tuple[str, _Entry]]) -> list[tuple[str, _Entry]]:
@@ -335,6 +342,7 @@ class _Matcher:
     __slots__ = (
         "exact",
         "keys",
+        "lengths",
         "lengths_for",
         "literal",
         "scope",
@@ -366,10 +374,11 @@ class _Matcher:
             if derived:
                 patterns = [*patterns, *(pattern for pattern, _ in derived)]
                 entries = [*lines, *(entry for _, entry in derived)]
-        # Same pattern twice: Allow beats Disallow; otherwise the first line decides. Read
-        # backwards, the first line of a pattern is kept; then the first Allow of each, if any.
-        literal = dict(zip(reversed(patterns), reversed(entries), strict=True))
+        # Same pattern twice: Allow beats Disallow; otherwise the first line decides (read
+        # backwards, the first line of a pattern is kept; then the first Allow of each, if any).
+        literal = dict(zip(patterns, entries, strict=True))
         if len(literal) < len(patterns):
+            literal = dict(zip(reversed(patterns), reversed(entries), strict=True))
             allows = [pair for pair in zip(patterns, entries, strict=True) if pair[1][1]]
             literal.update(reversed(allows))
         literal.pop("", None)  # an empty pattern has priority 0 and never decides
@@ -387,36 +396,44 @@ class _Matcher:
                     # Shapes: 0 = `A*B`, 1 = `A*B$`, 2 = more stars. The first two cover nine
                     # wildcard rules in ten and are matched inline, without a function call.
                     shape = (1 if ends else 0) if len(parts) == 2 else 2
-                    first = parts[0]
+                    first, allow = parts[0], entry[1]
+                    rank = (-len(pattern), not allow, entry[0])
                     wild.append(
-                        (len(pattern), entry[1], first, len(first), parts[-1], shape, parts, ends,
-                         entry)
+                        (rank, len(pattern), allow, first, len(first), parts[-1], shape, parts,
+                         ends, entry)
                     )  # fmt: skip
                 else:
                     old = exact.get(pattern[:-1])
                     if old is None or (entry[1] and not old[1]):
                         exact[pattern[:-1]] = entry
         self.exact = exact
-        # A query tries the lengths of the literal patterns that start with the path's first
-        # _BUCKET characters, longest first, then the shorter patterns (`/`). The lengths are
-        # found for each start when a query first has it, from the patterns sorted: those with
-        # one start are a run of them (a large file has dozens of lengths, few per start).
+        # A query tries the lengths of the literal patterns, longest first: all of them when
+        # they are few; else those of the patterns that start with the path's first _BUCKET
+        # characters, then the shorter patterns (`/`). Those are found for each start when a
+        # query first has it, from the patterns sorted: the patterns with one start are a run
+        # of them (a large file has dozens of lengths, few per start).
         self.literal = literal
-        self.keys = sorted(literal)
+        lengths = sorted(set(map(len, literal)), reverse=True)
+        self.lengths: tuple[int, ...] | None = tuple(lengths)
+        self.keys: list[str] = []
         self.lengths_for: dict[str, tuple[int, ...]] = {}
-        self.short_lengths = (2, 1) if literal and min(map(len, literal)) < _BUCKET else ()
+        self.short_lengths: tuple[int, ...] = ()
+        if len(lengths) > _FEW_LENGTHS:
+            self.lengths = None
+            self.keys = sorted(literal)
+            self.short_lengths = (2, 1) if lengths[-1] < _BUCKET else ()
         self.wild: tuple[_Wild, ...] = ()
         self.wild_by_start: dict[str, list[_Wild]] = {}
         self.wild_for: dict[str, tuple[_Wild, ...]] = {}
         if wild:
-            wild.sort(key=_wild_order)
+            wild.sort()
             # Wildcard rules whose text before the first `*` has _BUCKET characters or more can
             # only match paths that start the same way: a query looks at those of its own start
             # and the short ones (`/*.pdf$`), merged once per start and kept.
-            self.wild = tuple(w for w in wild if w[3] < _BUCKET)
+            self.wild = tuple(w for w in wild if w[4] < _BUCKET)
             for w in wild:
-                if w[3] >= _BUCKET:
-                    self.wild_by_start.setdefault(w[2][:_BUCKET], []).append(w)
+                if w[4] >= _BUCKET:
+                    self.wild_by_start.setdefault(w[3][:_BUCKET], []).append(w)
 
     def _lengths(self, start: str) -> tuple[int, ...]:
         """The lengths of the literal patterns that start with ``start``, longest first."""
@@ -425,7 +442,7 @@ class _Matcher:
         # `start` followed by a character above ASCII.
         low = bisect.bisect_left(keys, start)
         high = bisect.bisect_left(keys, start + "\x80", low)
-        found = tuple(sorted({len(key) for key in keys[low:high]}, reverse=True))
+        found = tuple(sorted(set(map(len, keys[low:high])), reverse=True))
         if len(self.lengths_for) < 4096:
             self.lengths_for[start] = found
         return found
@@ -434,7 +451,15 @@ class _Matcher:
         best = self.exact.get(path)
         n = len(path)
         priority = n + 1 if best is not None else 0
-        if best is None:
+        if best is None and self.lengths is not None:
+            literal = self.literal
+            for length in self.lengths:
+                if length <= n:
+                    hit = literal.get(path[:length])
+                    if hit is not None:
+                        best, priority = hit, length
+                        break
+        elif best is None:
             literal = self.literal
             if n >= _BUCKET:
                 start = path[:_BUCKET]
@@ -459,14 +484,12 @@ class _Matcher:
             wild = self.wild_for.get(start)
             if wild is None:
                 own = self.wild_by_start.get(start)
-                wild = (
-                    self.wild if own is None else tuple(sorted((*self.wild, *own), key=_wild_order))
-                )
+                wild = self.wild if own is None else tuple(sorted((*self.wild, *own)))
                 if len(self.wild_for) < 4096:
                     self.wild_for[start] = wild
         else:
             wild = self.wild
-        for length, allow, first, skip, last, shape, parts, anchored, entry in wild:
+        for _, length, allow, first, skip, last, shape, parts, anchored, entry in wild:
             if length < priority:
                 break
             if length == priority and best is not None:
@@ -482,7 +505,7 @@ class _Matcher:
             elif shape == 1:
                 if n - len(last) >= skip and path.endswith(last):
                     return entry
-            elif _wild_match(path, parts, anchored):
+            elif last in path and _wild_match(path, parts, anchored):
                 return entry
         return best
 
@@ -539,11 +562,6 @@ def _record_groups(
 
 def _first_line(group: Group) -> int:
     return group.line
-
-
-def _wild_order(wild: _Wild) -> tuple[int, bool, int]:
-    # Longest first; at equal length Allow first; then file order (Google keeps the first).
-    return (-wild[0], not wild[1], wild[8][0])
 
 
 def _wild_match(path: str, parts: tuple[str, ...], anchored: bool) -> bool:
@@ -614,10 +632,16 @@ def path_params_query(url: str) -> str:
             protocol_end = start
         else:
             protocol_end += 3
-    found = search(url, protocol_end)
-    if found is None:
+    # The path starts at the first `/`, `?` or `;` after the authority (three finds cost less
+    # than a regex search).
+    path_start = url.find("/", protocol_end)
+    end = len(url) if path_start < 0 else path_start
+    for mark in "?;":
+        at = url.find(mark, protocol_end, end)
+        if at >= 0:
+            path_start = end = at
+    if path_start < 0:
         return "/"
-    path_start = found.start()
     hash_pos = url.find("#", start)
     if 0 <= hash_pos < path_start:
         return "/"
@@ -821,7 +845,7 @@ class RobotsTxt:
         self.reason = reason
         self.size = size
         self._matchers: dict[str, _Matcher | _Strictest] = {}  # per user agent as queried
-        self._selections: dict[str, _Matcher] = {}  # per selection of groups
+        self._selections: dict[int, _Matcher] = {}  # per selection of groups (its list's id)
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
 
@@ -953,12 +977,11 @@ class RobotsTxt:
         """The rules Google's selection gives ``agent``, compared as given."""
         groups, scope = self._groups_for(agent)
         # Agents that select the same groups (typically: every agent the file does not name)
-        # share one index.
-        selection = scope + ",".join(str(g.index) for g in groups)
-        matcher = self._selections.get(selection)
+        # share one index: they get the same list (see _groups_for).
+        matcher = self._selections.get(id(groups))
         if matcher is None:
             lines = groups[0].lines if len(groups) == 1 else [r for g in groups for r in g.lines]
-            matcher = self._selections[selection] = _Matcher(lines, scope)
+            matcher = self._selections[id(groups)] = _Matcher(lines, scope)
         return matcher
 
     def _strictest(self) -> _Strictest:
@@ -974,6 +997,10 @@ class RobotsTxt:
             for group in self.groups:
                 for token in group.tokens:
                     by_token.setdefault(token, []).append(group)
+            # Tokens that select the same groups get the same list (so one index, _selected).
+            same: dict[tuple[int, ...], list[Group]] = {}
+            for token, found in by_token.items():
+                by_token[token] = same.setdefault(tuple(g.index for g in found), found)
             # "\x00" cannot be a product token: it keys the '*' groups.
             by_token["\x00"] = [g for g in self.groups if g.is_global]
             self._by_token = by_token
@@ -996,7 +1023,8 @@ class RobotsTxt:
         matcher = self._matchers.get(user_agent) if reduce else self._selected(user_agent)
         if matcher is None:
             matcher = self._matcher(user_agent)
-        entry = matcher.decide(_path_of(url))
+        path = _PATHS.get(url)
+        entry = matcher.decide(_path_of(url) if path is None else path)
         return True if entry is None else entry[1]
 
     def deciders(self, user_agents: Iterable[str]) -> tuple[Callable[[str], Hashable], ...]:
@@ -1137,6 +1165,20 @@ def _split_line(line: str) -> tuple[str, str, str | None]:
     return line[:space].strip(_WS), value, "missing-colon"
 
 
+def _has_long_line(text: str) -> bool:
+    """Whether a line of ``text`` has more than MAX_LINE_BYTES characters.
+
+    Such a line holds a whole window of half that length, at a multiple of it: only the windows
+    without a line end are looked at closely (a few dozen finds for the largest file)."""
+    half = (MAX_LINE_BYTES + 1) // 2
+    for start in range(0, len(text) - half + 1, half):
+        if text.find("\n", start, start + half) < 0:
+            end = text.find("\n", start)
+            if (len(text) if end < 0 else end) - text.rfind("\n", 0, start) - 1 > MAX_LINE_BYTES:
+                return True
+    return False
+
+
 def _clean_lines(text: str, diagnostics: list[Diagnostic]) -> str:
     """Cut lines at a NUL byte and after MAX_LINE_BYTES, as Google's C parser does."""
     lines = text.split("\n")
@@ -1172,7 +1214,8 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
         body = body[skip:]
         diagnostics.append(Diagnostic(1, "bom", "byte order mark skipped"))
     try:
-        body.decode("utf-8")
+        if not body.isascii():  # ASCII is UTF-8: most files need no decoding to check
+            body.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad_line = body.count(b"\n", 0, exc.start) + 1
         diagnostics.append(
@@ -1184,9 +1227,7 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
     text = body.decode("latin-1")  # one character per byte: offsets and escapes stay exact
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text or (
-        len(text) > MAX_LINE_BYTES and max(map(len, text.split("\n"))) > MAX_LINE_BYTES
-    ):
+    if "\x00" in text or _has_long_line(text):
         text = _clean_lines(text, diagnostics)
 
     return text, diagnostics, size
@@ -1224,11 +1265,12 @@ def _read_rules(
     spans: list[tuple[int, int, int, int]] = []
     record_start = record_line = 0
     ruled = False
-    numbered: Iterable[tuple[int, tuple[str, str, str]]]
     if skim is None:
-        skim = len(text) > _SKIM_FROM and (
-            (text.count("llow") + text.count("gent")) * 2 < text.count("\n")  # Allow, User-agent
-        )
+        # Judged on the file's start (a page served as robots.txt is junk from its first line):
+        # fewer lines with `llow` or `gent` (Allow, Disallow, User-agent) than half of them.
+        sample = text[: _SKIM_FROM * 2]
+        seen = sample.count("llow") + sample.count("gent")
+        skim = len(text) > _SKIM_FROM and seen * 2 < sample.count("\n")
     if skim:
         # Few lines are rules (an HTML page or a stylesheet served as robots.txt has thousands
         # of other lines): the regex picks those whose key may be known, ASCII-lower-cased
@@ -1244,17 +1286,22 @@ def _read_rules(
             end = text.find("\n", at)
             numbers.append(number)
             picked.append(text[at:] if end < 0 else text[at:end])
-        fields = _LINE_RE.findall("\n".join(picked)) if picked else []
-        numbered = zip(numbers, fields, strict=True)
+        numbered: Iterable[tuple[int, str]] = zip(numbers, picked, strict=True)
     else:
-        numbered = enumerate(_LINE_RE.findall(text), 1)
-    spelled = _SPELLED_KEYS
-    for number, (key, value, rest) in numbered:
-        # Key and value as _read_lines reads them.
-        if key:
-            value = value.strip(_WS)
-        elif rest:
-            rest = rest.strip(_WS)
+        numbered = enumerate(text.split("\n"), 1)
+    kinds, whitespace = _SPELLED_KINDS, _WS
+    for number, line in numbered:
+        # Key and value as _read_lines reads them (as Google's GetKeyAndValueFrom): the usual
+        # `Key: value` line with str methods, any other with _split_line.
+        colon = line.find(":")
+        kind = kinds.get(line[:colon]) if colon > 0 else None
+        if kind is not None:
+            value = line[colon + 1 :]
+            if "#" in value:
+                value = value[: value.find("#")]
+            value = value.strip(whitespace)
+        else:
+            rest = line.strip(whitespace)
             if not rest or rest[0] == "#":
                 continue
             if ":" not in rest and " " not in rest and "\t" not in rest:
@@ -1262,10 +1309,12 @@ def _read_rules(
             key, value, _ = _split_line(rest)
             if not key:
                 continue
-        else:
-            continue
-        kind = (spelled.get(key) or _classify(key.lower()))[0]
-        if kind == "user-agent":
+            kind = kinds.get(key) or _classify(key.lower())[0]
+        if kind in {"disallow", "allow"}:  # most lines
+            if in_group:
+                rules.append((number, kind == "allow", value))
+                ruled = True
+        elif kind == "user-agent":
             if not in_group or ruled:
                 if in_group:
                     spans.append((record_line, len(groups), record_start, len(agents)))
@@ -1284,10 +1333,6 @@ def _read_rules(
                 is_global = True
             else:
                 tokens.add(extract_product_token(value).lower())
-        elif kind in ("allow", "disallow"):
-            if in_group:
-                rules.append((number, kind == "allow", value))
-                ruled = True
         elif kind in KNOWN_RECORDS:
             if in_group and kind in _GROUP_RECORDS:
                 ruled = True

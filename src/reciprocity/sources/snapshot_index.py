@@ -32,8 +32,8 @@ from reciprocity._dates import utc
 
 __all__ = ["INDEX_NAME", "Index", "IndexWriter", "IndexedFetch"]
 
-K = TypeVar("K")
-V = TypeVar("V")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 INDEX_NAME: Final = "snapshots.sqlite"
 """The index's file name in a folder the caller names (a run's ``.snapshots/``)."""
@@ -265,7 +265,6 @@ class IndexWriter:
         (each once, in order) as the index's meta; return the index, read-only from now on."""
         self._flush()
         self._db.execute("INSERT INTO fetches SELECT * FROM scratch.fetches ORDER BY key, at, id")
-        self._db.execute("DELETE FROM scratch.fetches")
         keys = (row[0] for row in self._db.execute("SELECT DISTINCT key FROM fetches"))
         meta = dict(describe(keys))
         self._db.executemany(
@@ -301,7 +300,7 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
     os.register_at_fork(after_in_child=_forked)
 
 
-def _remember(recent: OrderedDict[K, V], key: K, value: V, size: int = _RECENT) -> None:
+def _remember(recent: OrderedDict[_K, _V], key: _K, value: _V, size: int = _RECENT) -> None:
     recent[key] = value
     if len(recent) > size:
         recent.popitem(last=False)

@@ -51,6 +51,9 @@ PAGES = [
     # kept: a reservation lifted by accepting credit (CC signals' cc-cr)
     ("https://beta.example/credit", [*HTML, ("Content-Usage", "train-ai=n;exceptions=cc-cr")],
      _page("<title>Credit asked</title>")),
+    # not kept: a reservation that a direct contribution would lift (the run does not accept it)
+    ("https://beta.example/support", [*HTML, ("Content-Usage", "train-ai=n;exceptions=cc-dc")],
+     _page("<title>Support us</title>")),
     # not kept: AIPREF train-ai=n
     ("https://beta.example/no-train", [*HTML, ("Content-Usage", "train-ai=n")], _page()),
     # not kept: TDMRep reservation, with a policy to get a licence from

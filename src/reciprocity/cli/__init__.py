@@ -52,6 +52,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("explain", "reciprocity.cli.explain_cmd"),
     ("check", "reciprocity.cli.check_cmd"),
     ("openness", "reciprocity.cli.openness_cmd"),
+    ("report", "reciprocity.cli.report_cmd"),
 )
 
 

@@ -1,0 +1,44 @@
+"""``reciprocity report RUN_DIR``: what a run gives back, written from its own files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reciprocity.cli import EXIT_OK
+from reciprocity.report.options import ReportOptions
+from reciprocity.report.write import write_report
+
+HELP = (
+    "Write what an audit run gives back: attribution, the obligation ledger, the dataset card, "
+    "Croissant, the EU training-content summary and the model's inherited preferences."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="the folder of a completed audit run")
+    parser.add_argument(
+        "--out", metavar="DIR", help="where to write the documents (default: RUN_DIR/report)"
+    )
+    parser.add_argument(
+        "--sme",
+        action="store_true",
+        help="the builder is a small or medium enterprise: the EU summary lists the top domains "
+        "covering 5%% of content (at most 1,000) instead of 10%%",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    def progress(name: str) -> None:
+        if not args.quiet:
+            print(f"writing {name} …", file=sys.stderr)
+
+    report = write_report(
+        args.run_dir, args.out, options=ReportOptions(sme=args.sme), progress=progress
+    )
+    if not args.quiet:
+        print(f"report written to {report.folder}/")
+        for path in report.files:
+            print(f"  {path.name}")
+    return EXIT_OK

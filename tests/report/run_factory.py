@@ -52,7 +52,7 @@ PAGES = [
     ("https://beta.example/credit", [*HTML, ("Content-Usage", "train-ai=n;exceptions=cc-cr")],
      _page("<title>Credit asked</title>")),
     # not kept: a reservation that a direct contribution would lift (the run does not accept it)
-    ("https://beta.example/support", [*HTML, ("Content-Usage", "train-ai=n;exceptions=cc-dc")],
+    ("https://beta.example/support", [*HTML, ("Content-Usage", "train-ai=n;exceptions=cc-cr-dc")],
      _page("<title>Support us</title>")),
     # not kept: AIPREF train-ai=n
     ("https://beta.example/no-train", [*HTML, ("Content-Usage", "train-ai=n")], _page()),

@@ -77,8 +77,8 @@ class Ledger:
     refused: tuple[tuple[str, int, int | None], ...]
     """(duty, documents, bytes) excluded because the run refused the duty."""
     declined: tuple[tuple[str, str | None, str | None, int, int | None], ...]
-    """(duty, url, detail, documents, bytes): denied documents that accepting the duty would
-    have let through, not accepted by the run."""
+    """(duty, url, detail, documents, bytes): denied documents whose deny names a duty the run
+    did not accept among what would lift it (a deny is lifted only when all are accepted)."""
 
 
 def _entries(rows: list[tuple[Any, ...]], *, domains: bool = False) -> tuple[LedgerEntry, ...]:
@@ -146,7 +146,7 @@ def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
     declined = rows(
         "SELECT o.kind, o.url, o.detail, count(*), sum(payload_bytes) FROM ("
         f" SELECT unnest(list_distinct({use}_detail.exceptions)) AS o, payload_bytes"
-        f" FROM d WHERE {use} = 'deny') GROUP BY ALL"
+        f" FROM d WHERE {use} = 'deny') WHERE NOT list_contains({literal}, o.kind) GROUP BY ALL"
         " ORDER BY count(*) DESC, o.kind, o.url NULLS FIRST, o.detail NULLS FIRST"
     )
     grouped: dict[str, list[tuple[Any, ...]]] = {}

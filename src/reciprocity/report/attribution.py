@@ -23,11 +23,11 @@ from reciprocity.report.run import RunFiles
 __all__ = ["CREDITED", "FIELDS", "credited_rows", "write"]
 
 _ATTRIBUTION: Final = Duty.ATTRIBUTION.value
-
-CREDITED: Final = (
-    f"keep AND (len(licenses) > 0 OR list_contains(list_transform(obligations, lambda o: o.kind),"
-    f" '{_ATTRIBUTION}'))"
+_OWES_CREDIT: Final = (
+    f"list_contains(list_transform(obligations, lambda o: o.kind), '{_ATTRIBUTION}')"
 )
+
+CREDITED: Final = f"keep AND (len(licenses) > 0 OR {_OWES_CREDIT})"
 """Which rows of ``d`` are credited (an SQL condition): kept, and licensed or owed credit."""
 
 # The mechanisms that asked for credit: evidence whose allow comes with attribution, or whose
@@ -46,7 +46,7 @@ FIELDS: Final = (
     ("domain", "domain"),
     ("licenses", "licenses"),
     ("license_urls", "license_urls"),
-    ("credit_required", f"list_contains(list_transform(obligations, lambda o: o.kind), '{_ATTRIBUTION}')"),
+    ("credit_required", _OWES_CREDIT),
     ("credit_asked_by", _ASKED_BY),
     ("date", "strftime(date AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')"),
     ("source", "source"),

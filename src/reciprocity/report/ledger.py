@@ -88,7 +88,7 @@ def _entries(rows: list[tuple[Any, ...]], *, domains: bool = False) -> tuple[Led
             url=row[1],
             detail=row[2],
             documents=int(row[3]),
-            bytes=None if row[4] is None else int(row[4]),
+            bytes=_int(row[4]),
             accepted=int(row[5]),
             with_allow=int(row[6]),
             domains=int(row[7]) if domains else None,
@@ -97,9 +97,7 @@ def _entries(rows: list[tuple[Any, ...]], *, domains: bool = False) -> tuple[Led
     )
 
 
-_COUNTS: Final = (
-    "count(*), sum(bytes), count(*) FILTER (accepted), count(*) FILTER (NOT accepted)"
-)
+_COUNTS: Final = "count(*), sum(bytes), count(*) FILTER (accepted), count(*) FILTER (NOT accepted)"
 
 
 def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
@@ -153,7 +151,7 @@ def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
     for row in per_domain:
         grouped.setdefault(row[0], []).append(row[1:])
     domains = sorted(
-        ((name, int(domain_sizes.get(name, 0)), _entries(items)) for name, items in grouped.items()),
+        ((name, int(domain_sizes.get(name, 0)), _entries(rows)) for name, rows in grouped.items()),
         key=lambda item: (-item[1], item[0]),
     )
     return Ledger(
@@ -162,10 +160,7 @@ def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
         kept_bytes=None if kept_bytes is None else int(kept_bytes),
         owed_documents=int(owed),
         by_kind=_entries(by_kind),
-        obligations=tuple(
-            LedgerEntry(*row[:3], int(row[3]), _int(row[4]), int(row[5]), int(row[6]), int(row[7]))
-            for row in obligations
-        ),
+        obligations=_entries(obligations, domains=True),
         domains=tuple(domains),
         refused=tuple((str(k), int(n), _int(b)) for k, n, b in refused),
         declined=tuple((str(k), u, t, int(n), _int(b)) for k, u, t, n, b in declined),

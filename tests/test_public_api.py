@@ -53,3 +53,18 @@ def test_obligation_vocabulary_is_public() -> None:
         accept={reciprocity.Duty.ATTRIBUTION},
     )
     assert decision.obligations == (reciprocity.Obligation(reciprocity.Duty.ATTRIBUTION),)
+
+
+def test_report_all_is_complete() -> None:
+    from reciprocity import report
+
+    exported = list(report.__all__)
+    assert len(exported) == len(set(exported))
+    for name in exported:
+        assert hasattr(report, name), name
+    public = {
+        name
+        for name, value in vars(report).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    assert public - {"annotations"} - set(exported) == set()

@@ -23,7 +23,16 @@ from reciprocity.report.files import write_json
 from reciprocity.report.options import ReportOptions
 from reciprocity.report.run import DECISIONS, RunFiles
 
-__all__ = ["CONFORMS_TO", "FILE", "RECORD_SET", "CroissantFacts", "gather", "render", "write"]
+__all__ = [
+    "CONFORMS_TO",
+    "FILE",
+    "RECORD_SET",
+    "CroissantFacts",
+    "Licence",
+    "gather",
+    "render",
+    "write",
+]
 
 FILE: Final = "croissant.json"
 RECORD_SET: Final = "decisions"

@@ -70,7 +70,7 @@ PAGES = [
     ("https://delta.example/blocked", HTML, _page("<title>Blocked</title>")),
     # not kept: no robots.txt could be had for the host (unavailable -> deny)
     ("https://epsilon.example/page", HTML, _page()),
-    # kept, conflicting signals: AIPREF allows, noai denies (strictest: denied)
+    # not kept, conflicting signals: AIPREF allows, noai denies (strictest: denied)
     ("https://alpha.example/conflict", [*HTML, ("Content-Usage", "train-ai=y"),
      ("X-Robots-Tag", "noai")], _page()),
 ]  # fmt: skip

@@ -119,8 +119,8 @@ def test_mlcroissant_reads_the_records_pyarrow_reads(
     dataset = _load(written, caplog)
     records = list(dataset.records(croissant.RECORD_SET))
     columns = [field.name for field in dataset.metadata.record_sets[0].fields]
-    expected = _table(written).select(columns).to_pylist()  # 15 rows: the fixture's run
-    assert len(records) == len(expected) == 15
+    expected = _table(written).select(columns).to_pylist()  # 16 rows: the fixture's run
+    assert len(records) == len(expected) == 16
     for record, row in zip(records, expected, strict=True):
         got = {name: _plain(record[f"{croissant.RECORD_SET}/{name}"]) for name in columns}
         assert got == row
@@ -149,12 +149,12 @@ def _when(value: datetime) -> str:
 
 
 def test_numbers_match_pyarrow(written: Path, document: dict[str, Any]) -> None:
-    rows = _table(written).to_pylist()  # the fixture's 15 rows; an independent count
+    rows = _table(written).to_pylist()  # the fixture's 16 rows; an independent count
     kept = [r for r in rows if r["keep"]]
     excluded = Counter(r["train_ai"] for r in rows if not r["keep"])
     licences = Counter(name for r in kept for name in r["licenses"])
     dates = [r["date"] for r in rows if r["date"] is not None]
-    assert (len(rows), len(kept)) == (15, 7)
+    assert (len(rows), len(kept)) == (16, 7)
 
     facts = croissant.gather(open_run(written.parent.parent), written.parent)
     assert facts.documents == len(rows)
@@ -216,7 +216,7 @@ def test_inputs_without_a_file_checksum_are_file_sets(
     assert folder["includes"] == "dataset/**"
     assert "ab" * 32 in folder["description"]
     dataset = _load(path, caplog)  # from its file: the table's contentUrl is relative to it
-    assert len(list(dataset.records(croissant.RECORD_SET))) == 15
+    assert len(list(dataset.records(croissant.RECORD_SET))) == 16
 
 
 def test_no_licence_named(

@@ -293,3 +293,71 @@ def test_bounded_plans_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.Mo
     fast = _audit([data], tmp_path / "fast", policy, SiteSays(snapshots), by_site=True)
     slow = _audit([data], tmp_path / "slow", policy, SiteSays(snapshots), by_site=False)
     _same(fast, slow)
+
+
+# Rows dated across weeks, robots.txt copies fetched between them: each row's plan is found
+# by the span of dates its site's answer holds for, never asked again inside it.
+_STAMPS = [EARLY, CRAWLED, LATE]
+_SPREAD = st.one_of(
+    st.none(),
+    st.sampled_from(_STAMPS),
+    st.builds(
+        lambda stamp, seconds: stamp + timedelta(seconds=seconds),
+        st.sampled_from(_STAMPS),
+        st.integers(-3 * 86_400, 3 * 86_400),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def dated_snapshots(tmp_path_factory: pytest.TempPathFactory) -> SiteSnapshots:
+    folder = tmp_path_factory.mktemp("dated")
+    bodies = [
+        b"User-agent: *\nAllow: /\n",
+        b"User-agent: CCBot\nDisallow: /news/\n",
+        b"User-agent: GPTBot\nDisallow: /\n",
+    ]
+    entries = [
+        (f"https://site{n}.example/robots.txt", stamp, 200, TEXT, bodies[(n + k) % 3])
+        for n in range(3)
+        for k, stamp in enumerate(_STAMPS[n:])  # site0: three copies, site2: one
+    ]
+    write_snapshot_warc(folder / "robots.warc.gz", entries)
+    return load_snapshots([folder / "robots.warc.gz"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["site0", "site1", "site2"]), st.sampled_from(["/", "/news/1"]),
+                  _SPREAD),
+        min_size=1,
+        max_size=16,
+    ),
+    as_of=st.sampled_from(["crawl", "latest", "strictest"]),
+)  # fmt: skip
+def test_rows_of_many_dates_share_plans_by_span(
+    dated_snapshots: SiteSnapshots, rows: list[tuple[str, str, Any]], as_of: Any
+) -> None:
+    source = SiteSays(dated_snapshots)
+    policy = AuditPolicy(robots_as_of=as_of)
+    batch = _decider_rows(
+        [f"https://{host}.example{path}" for host, path, _ in rows], [when for *_, when in rows]
+    )
+    decider = UrlRowDecider(source, policy)
+    fast = pa.concat_tables([decider.decide(batch), decider.decide(batch)])
+    expected = [decide(batch.document(i), source, policy) for i in range(len(batch))] * 2
+    _same(fast, pa.Table.from_pylist(expected, schema=SCHEMA))
+
+
+def test_a_span_is_the_dates_between_two_copies(dated_snapshots: SiteSnapshots) -> None:
+    url = "https://site0.example/a"
+    before = dated_snapshots.robots(url, when=EARLY - timedelta(days=1), as_of="crawl")
+    between = dated_snapshots.robots(url, when=CRAWLED + timedelta(days=1), as_of="crawl")
+    undated = dated_snapshots.robots(url, when=None, as_of="crawl")
+    assert before is not None and between is not None and undated is not None
+    assert before.span == (None, EARLY)
+    assert between.span == (CRAWLED, LATE)
+    assert undated.span is None

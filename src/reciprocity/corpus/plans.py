@@ -28,6 +28,7 @@ from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import UrlRows
 from reciprocity.corpus.schema import SCHEMA
 from reciprocity.signals.robots import path_params_query
+from reciprocity.sources.asof import Span, within
 from reciprocity.sources.snapshots import Choice
 from reciprocity.urls import host_of, registrable_domain
 
@@ -137,12 +138,14 @@ class _Plan:
     """What decides the bare rows of one site at one date: the site's answer, the key function
     of each view of its files (``None``: the same for every path), and the decisions so far."""
 
-    __slots__ = ("again", "choice", "constant", "keys", "memo")
+    __slots__ = ("again", "choice", "constant", "keys", "memo", "span")
 
     def __init__(
         self, choice: Choice | None, keys: tuple[Callable[[str, str], Hashable] | None, ...]
     ) -> None:
         self.choice = choice
+        self.span: Span | None = None
+        """Row dates the plan was last found to hold for (from the site's answer)."""
         live = [k for k in keys if k is not None]
         self.keys: tuple[Callable[[str, str], Hashable], ...] = tuple(live)
         self.constant: int | None = None
@@ -162,6 +165,9 @@ class UrlRowDecider:
         self._prepare: Callable[..., object] | None = getattr(robots, "prepare", None)
         self._sites: dict[str, tuple[str, str | None]] = {}
         self._plans: dict[tuple[str, datetime | None], _Plan] = {}
+        self._spans: dict[str, _Plan] = {}
+        """Per site, its latest plan whose answer holds for a span of dates (Choice.span): the
+        rows of a dataset crawled over weeks mostly have dates of their own."""
         self._by_choice: dict[Hashable, _Plan] = {}
         self._outcomes = _Outcomes()
 
@@ -169,10 +175,12 @@ class UrlRowDecider:
         if len(self._outcomes) > _OUTCOMES:
             # The plans remember decisions by their place among the outcomes.
             self._plans.clear()
+            self._spans.clear()
             self._by_choice.clear()
             self._outcomes = _Outcomes()
         self._sites = _trimmed(self._sites)
         self._plans = _trimmed(self._plans)
+        self._spans = _trimmed(self._spans)
         self._by_choice = _trimmed(self._by_choice)
 
     def _plan(self, url: str, prefix: str, when: datetime | None) -> _Plan:
@@ -193,6 +201,8 @@ class UrlRowDecider:
         plan = self._by_choice.get(signature)
         if plan is None:
             plan = self._by_choice[signature] = _Plan(choice, bare_keys(url, choice, policy))
+        # Row dates in this span get the same copies, hence this plan, without asking again.
+        plan.span = choice.span if choice is not None and when is not None else None
         return plan
 
     def decide(self, rows: UrlRows) -> pa.Table:
@@ -201,7 +211,7 @@ class UrlRowDecider:
         if self._prepare is not None:
             self._announce(rows)
         policy = self._policy
-        sites, plans, outcomes = self._sites, self._plans, self._outcomes
+        sites, plans, spans, outcomes = self._sites, self._plans, self._spans, self._outcomes
         # Per batch: its sites, each once, and per row the place of its site and decision.
         places: dict[str, int] = {}
         site_rows: list[tuple[str, str | None]] = []
@@ -236,8 +246,16 @@ class UrlRowDecider:
                 place = places[prefix] = len(site_rows)
                 site_rows.append(site)
             plan = plans.get((prefix, when))
+            if plan is None and when is not None:
+                plan = spans.get(prefix)
+                if plan is not None and (plan.span is None or not within(when, plan.span)):
+                    plan = None
             if plan is None:
-                plan = plans[prefix, when] = self._plan(url, prefix, when)
+                plan = self._plan(url, prefix, when)
+                if plan.span is not None:
+                    spans[prefix] = plan
+                else:
+                    plans[prefix, when] = plan
             else:
                 # Asked already: counted for the run record here (SiteSays.served).
                 if not plan.again:

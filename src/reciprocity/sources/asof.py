@@ -15,7 +15,7 @@ from typing import Final, Literal, TypeVar
 
 from reciprocity._dates import utc
 
-__all__ = ["AS_OF", "AsOf", "choose"]
+__all__ = ["AS_OF", "AsOf", "Span", "choose", "span", "within"]
 
 AsOf = Literal["crawl", "latest", "strictest"]
 """Which copy applies to a document: the one in force at crawl time, the newest one, or both
@@ -24,6 +24,9 @@ AsOf = Literal["crawl", "latest", "strictest"]
 AS_OF: Final[tuple[AsOf, ...]] = ("crawl", "latest", "strictest")
 
 T = TypeVar("T")
+
+Span = tuple[datetime | None, datetime | None]
+"""Document dates ``[start, end)`` that a choice holds for (``None``: unbounded)."""
 
 
 def choose(
@@ -59,8 +62,10 @@ def choose(
         at = bisect.bisect_right([stamp for stamp, _ in dated], when)
         if at == 0:
             first, at_crawl = dated[0]
+            # The document's date is its row's own: the note names only what is the same for
+            # every document it applies to, so that they share one decision (corpus/plans.py).
             notes.append(
-                f"no {noun} at or before {when.isoformat()}: "
+                f"no {noun} at or before the document's date: "
                 f"the earliest later one ({first.isoformat()}) is used"
             )
         else:
@@ -70,3 +75,22 @@ def choose(
             notes.append(f"the crawl-time {noun} is also the latest")
         return (at_crawl,), tuple(notes)
     return (at_crawl, latest), tuple(notes)
+
+
+def span(copies: Sequence[T], date: Callable[[T], datetime | None], when: datetime) -> Span:
+    """The document dates that get the copies (and notes) :func:`choose` gives ``when``, under
+    any ``as_of``: those between the same two dated copies. A caller deciding many documents of
+    one site asks once per span rather than once per date."""
+    stamps = [stamp for copy in copies if (stamp := date(copy)) is not None]
+    if not stamps:
+        return (None, None)
+    at = bisect.bisect_right(stamps, utc(when))
+    return (stamps[at - 1] if at else None, stamps[at] if at < len(stamps) else None)
+
+
+def within(when: datetime, bounds: Span) -> bool:
+    """Whether ``when`` falls in ``bounds`` (a naive ``when`` is UTC, as in :func:`choose`)."""
+    start, end = bounds
+    if when.tzinfo is None:
+        when = utc(when)
+    return (start is None or start <= when) and (end is None or when < end)

@@ -45,7 +45,7 @@ import uuid
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -58,7 +58,7 @@ from reciprocity._codings import dechunk, inflate
 from reciprocity._dates import utc
 from reciprocity.errors import InputError
 from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, Access, RobotsTxt
-from reciprocity.sources.asof import AsOf, choose
+from reciprocity.sources.asof import AsOf, Span, choose, span
 from reciprocity.sources.site_files import (
     FILE_KINDS,
     FILE_PATHS,
@@ -190,6 +190,9 @@ class Choice:
     as_of: AsOf
     note: str = ""
     files: tuple[SiteFile, ...] = ()
+    span: Span | None = field(default=None, compare=False)
+    """The document dates this same answer holds for, when the source knows them (robots.txt
+    snapshots alone); ``None``: ask again for another date."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -462,6 +465,9 @@ class SiteSnapshots:
         robots = self.robots(url, when=when, as_of=as_of)
         if not self.has_files:
             return robots
+        if robots is not None:
+            # The files' copies have dates of their own: the answer's span is not known.
+            robots = replace(robots, span=None)
         origin = origin_of(url)
         if origin is None:
             return None
@@ -478,7 +484,8 @@ class SiteSnapshots:
             return None
         chosen, notes = choose(fetches, _fetched, when, as_of)
         note = "; ".join((fallback, *notes) if fallback else notes)
-        return Choice(tuple(self._snapshot(f) for f in chosen), as_of, note)
+        held = None if when is None else span(fetches, _fetched, when)
+        return Choice(tuple(self._snapshot(f) for f in chosen), as_of, note, span=held)
 
     def files(
         self,

@@ -357,7 +357,9 @@ def test_a_span_is_the_dates_between_two_copies(dated_snapshots: SiteSnapshots) 
     before = dated_snapshots.robots(url, when=EARLY - timedelta(days=1), as_of="crawl")
     between = dated_snapshots.robots(url, when=CRAWLED + timedelta(days=1), as_of="crawl")
     undated = dated_snapshots.robots(url, when=None, as_of="crawl")
-    assert before is not None and between is not None and undated is not None
+    assert before is not None
+    assert between is not None
+    assert undated is not None
     assert before.span == (None, EARLY)
     assert between.span == (CRAWLED, LATE)
     assert undated.span is None

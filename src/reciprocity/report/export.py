@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ _CREDIT: Final = (
 )  # fmt: skip
 """The columns of each attribution record, in its order."""
 _BATCH_ROWS: Final = 8192
+_JSON: Final = json.JSONEncoder(ensure_ascii=False)
 
 
 class _Reason(enum.IntEnum):
@@ -131,17 +133,16 @@ def export_open(run_dir: str | Path, out_dir: str | Path) -> ExportSummary:
     chosen = RowFilter(("keep", "licenses", evidence), _exported_mask)
     # An input named attribution.jsonl is written under a prefixed name, not over the credit.
     written = write_rows(run.decisions, out, chosen, reserved=frozenset({ATTRIBUTION}))
-    counts = dict.fromkeys(_Reason, 0)
+    counts: Counter[_Reason] = Counter()
     columns = list(dict.fromkeys(("keep", "licenses", evidence, *_CREDIT)))
     with atomic(attribution) as fh:
         for batch in _batches(run.decisions, columns):
             reasons = _reasons(batch)
-            for reason in reasons:
-                counts[reason] += 1
+            counts.update(reasons)
             rows = [i for i, reason in enumerate(reasons) if reason is _Reason.EXPORTED]
             if rows:
                 credit = batch.select(list(_CREDIT)).take(pa.array(rows, pa.int64()))
-                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in credit.to_pylist())
+                fh.writelines(_JSON.encode(r) + "\n" for r in credit.to_pylist())
     exported = counts[_Reason.EXPORTED]
     if written.documents != exported:  # both passes apply _reasons to the same rows
         raise RuntimeError(f"{written.documents} documents written, {exported} credited")

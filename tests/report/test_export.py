@@ -22,6 +22,7 @@ from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import read_documents
 from reciprocity.errors import InputError, UsageError
+from reciprocity.report.attribution import FIELDS, credited_rows
 from reciprocity.report.export import ATTRIBUTION, ExportSummary, Skipped, export_open
 from reciprocity.report.open_licences import OPEN_LICENCES, Verdict, verdict
 from reciprocity.signals.licenses import _spdx_ids, licence_from_url, spdx_id
@@ -98,14 +99,30 @@ def attribution(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
-CREDIT = ("title", "creator", "url", "domain", "licenses", "license_urls", "source", "offset",
-          "record_id")  # fmt: skip
+# The fields of an attribution record that are columns of the table, as the table holds them.
+COLUMNS = ("title", "creator", "url", "domain", "licenses", "license_urls", "source", "offset",
+           "record_id")  # fmt: skip
 
 
 def expected_attribution(run: Path, urls: list[str]) -> list[dict[str, Any]]:
-    """The attribution records of the pages at ``urls``, straight from the table (pyarrow)."""
-    table = pq.read_table(run / "decisions.parquet", columns=list(CREDIT))
-    return [row for row in table.to_pylist() if row["url"] in urls]
+    """The attribution records of the pages at ``urls``, straight from the table (pyarrow):
+    its columns, whether a kept allow carries attribution, the capture date."""
+    table = pq.read_table(run / "decisions.parquet", columns=[*COLUMNS, "obligations", "date"])
+    return [
+        {
+            **{c: row[c] for c in COLUMNS},
+            "credit_required": any(o["kind"] == "attribution" for o in row["obligations"]),
+            "date": row["date"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for row in table.to_pylist()
+        if row["url"] in urls
+    ]
+
+
+def credit(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fields of ``records`` that :func:`expected_attribution` recomputes."""
+    keys = (*COLUMNS, "credit_required", "date")
+    return [{k: r[k] for k in keys} for r in records]
 
 
 def gzip_members(path: Path) -> dict[str, tuple[str, bytes]]:
@@ -284,17 +301,20 @@ def test_the_counts_match_an_independent_query(report_run: Path, exported: Expor
         nd={"CC-BY-ND-4.0"},
     )
     assert summary_counts(exported) == counts
-    assert counts == {"exported": 3, "not_kept": 8, "no_licence": 3, "non_commercial": 1,
+    assert counts == {"exported": 3, "not_kept": 9, "no_licence": 3, "non_commercial": 1,
                       "no_derivatives": 0, "unknown_licence": 0}  # fmt: skip
     ((rows,),) = decisions_sql(report_run, "SELECT count(*) FROM d")
     assert exported.documents == rows == len(PAGES)
-    assert exported.skipped == Skipped(8, 3, 1, 0, 0)
+    assert exported.skipped == Skipped(9, 3, 1, 0, 0)
     assert exported.paths == (exported.out / "corpus.warc.gz", exported.out / ATTRIBUTION)
 
 
 def test_the_attribution_records(report_run: Path, exported: ExportSummary) -> None:
     records = attribution(exported.out)
-    assert records == expected_attribution(report_run, list(OPEN_PAGES))
+    assert credit(records) == expected_attribution(report_run, list(OPEN_PAGES))
+    # The same records as `reciprocity report` writes for these documents.
+    assert list(records[0]) == [name for name, _ in FIELDS]
+    assert [r["credit_asked_by"] for r in records] == [["license"], ["license"], []]
     assert [r["url"] for r in records] == list(OPEN_PAGES)
     assert [(r["title"], r["creator"]) for r in records] == [
         ("An essay", "Ann Lee"),
@@ -410,10 +430,13 @@ def test_a_jsonl_input_is_exported_line_for_line(jsonl_run: Path, tmp_path: Path
     assert file.path.read_bytes() == b"".join(lines[i] for i in offsets)
     assert [d.url for d in read_documents(file.path)] == _exported_urls(jsonl_run)
     assert summary_counts(summary) == reason_counts(jsonl_run, **_EXTRA_LISTS)
-    assert summary_counts(summary) == {"exported": 5, "not_kept": 7, "no_licence": 3,
+    assert summary_counts(summary) == {"exported": 5, "not_kept": 8, "no_licence": 3,
                                        "non_commercial": 2, "no_derivatives": 1,
                                        "unknown_licence": 2}  # fmt: skip
     assert attribution(summary.out) == _table_credit(jsonl_run, _exported_urls(jsonl_run))
+    assert credit(attribution(summary.out)) == expected_attribution(
+        jsonl_run, _exported_urls(jsonl_run)
+    )
 
 
 def test_a_parquet_input_is_exported_row_for_row(parquet_run: Path, tmp_path: Path) -> None:
@@ -432,13 +455,13 @@ def test_a_parquet_input_is_exported_row_for_row(parquet_run: Path, tmp_path: Pa
 
 
 def _table_credit(run: Path, urls: list[str]) -> list[dict[str, Any]]:
-    """The attribution records of the pages at ``urls``, straight from the table (DuckDB)."""
-    columns = ", ".join(f'"{c}"' for c in CREDIT)
-    query = f'SELECT {columns} FROM d WHERE list_contains($urls, url) ORDER BY "offset"'
+    """The records `reciprocity report` writes for the pages at ``urls`` (its own query)."""
     with duckdb.connect() as db:
         db.read_parquet(str(run / "decisions.parquet")).create_view("d")
+        credited_rows(db).create_view("credited")
+        query = 'SELECT * FROM credited WHERE list_contains($urls, url) ORDER BY "offset"'
         rows = db.execute(query, {"urls": urls}).fetchall()
-    return [dict(zip(CREDIT, row, strict=True)) for row in rows]
+    return [dict(zip([n for n, _ in FIELDS], row, strict=True)) for row in rows]
 
 
 def test_an_input_named_like_the_attribution_file_is_written_beside_it(
@@ -506,9 +529,9 @@ def test_cli_exports_and_prints_a_summary(
     assert captured.err == ""
     text = scrub(captured.out.replace(str(tmp_path), "<out>"), report_run.parent)
     check_golden(GOLDEN / "export-summary.txt", text)
-    assert "exported 3 of 15 documents" in text
+    assert "exported 3 of 16 documents" in text
     assert sorted(p.name for p in out.iterdir()) == [ATTRIBUTION, "corpus.warc.gz"]
-    assert attribution(out) == expected_attribution(report_run, list(OPEN_PAGES))
+    assert credit(attribution(out)) == expected_attribution(report_run, list(OPEN_PAGES))
 
 
 def test_cli_without_open_is_a_usage_error(

@@ -6,10 +6,9 @@
   WARC records byte for byte with their warcinfo and linked records, JSONL lines, Parquet rows),
   holding the documents the run keeps whose every licence is open
   (:mod:`reciprocity.report.open_licences`);
-- ``attribution.jsonl``: one line per exported document, in input order, with the credit its
-  licence asks for (the columns of docs/decisions.md: ``title``, ``creator``, ``url``,
-  ``domain``, ``licenses``, ``license_urls``) and where it was read (``source``, ``offset``,
-  ``record_id``).
+- ``attribution.jsonl``: one line per exported document, in input order, the record
+  ``reciprocity report`` writes for it (:data:`reciprocity.report.attribution.FIELDS`: the
+  credit its licence asks for, from the columns of docs/decisions.md, and where it was read).
 
 A document's licences are the ``licenses`` column and the licences its evidence names only by
 URL (a TDMRep policy, an RSL licence, a link no id fits): the latter are never open. Every other
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,22 +29,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from reciprocity.corpus.summary import connect
 from reciprocity.corpus.writers import KeptFile, RowFilter, write_rows
 from reciprocity.errors import InputError, UsageError
-from reciprocity.report.files import atomic
+from reciprocity.report.attribution import FIELDS
+from reciprocity.report.files import atomic_path
 from reciprocity.report.open_licences import Verdict, verdict
 from reciprocity.report.run import RunFiles, open_run
 
 __all__ = ["ATTRIBUTION", "ExportSummary", "Skipped", "export_open"]
 
 ATTRIBUTION: Final = "attribution.jsonl"
-_CREDIT: Final = (
-    "title", "creator", "url", "domain", "licenses", "license_urls", "source", "offset",
-    "record_id",
-)  # fmt: skip
-"""The columns of each attribution record, in its order."""
 _BATCH_ROWS: Final = 8192
-_JSON: Final = json.JSONEncoder(ensure_ascii=False)
 
 
 class _Reason(enum.IntEnum):
@@ -130,19 +124,20 @@ def export_open(run_dir: str | Path, out_dir: str | Path) -> ExportSummary:
     if attribution.resolve() in sources:
         raise UsageError(f"{attribution} is an input: choose another folder")
     evidence = _evidence_licences(run)
-    chosen = RowFilter(("keep", "licenses", evidence), _exported_mask)
+    choice = RowFilter(("keep", "licenses", evidence), _exported_mask)
     # An input named attribution.jsonl is written under a prefixed name, not over the credit.
-    written = write_rows(run.decisions, out, chosen, reserved=frozenset({ATTRIBUTION}))
+    written = write_rows(run.decisions, out, choice, reserved=frozenset({ATTRIBUTION}))
     counts: Counter[_Reason] = Counter()
-    columns = list(dict.fromkeys(("keep", "licenses", evidence, *_CREDIT)))
-    with atomic(attribution) as fh:
-        for batch in _batches(run.decisions, columns):
-            reasons = _reasons(batch)
-            counts.update(reasons)
-            rows = [i for i, reason in enumerate(reasons) if reason is _Reason.EXPORTED]
-            if rows:
-                credit = batch.select(list(_CREDIT)).take(pa.array(rows, pa.int64()))
-                fh.writelines(_JSON.encode(r) + "\n" for r in credit.to_pylist())
+    # Row numbers in the table of the exported documents: 8 bytes each, what the credit needs.
+    numbers: list[pa.Array] = []
+    first = 0
+    for batch in _batches(run.decisions, ["keep", "licenses", evidence]):
+        reasons = _reasons(batch)
+        counts.update(reasons)
+        chosen = [first + i for i, reason in enumerate(reasons) if reason is _Reason.EXPORTED]
+        numbers.append(pa.array(chosen, pa.int64()))
+        first += batch.num_rows
+    _write_attribution(run, attribution, pa.chunked_array(numbers, pa.int64()))
     exported = counts[_Reason.EXPORTED]
     if written.documents != exported:  # both passes apply _reasons to the same rows
         raise RuntimeError(f"{written.documents} documents written, {exported} credited")
@@ -168,6 +163,20 @@ def _evidence_licences(run: RunFiles) -> str:
             if len(parts) == 4 and parts[0] == "evidence" and parts[-1] == "license":
                 return path
     raise InputError("no evidence.license column in the table", path=run.decisions)
+
+
+def _write_attribution(run: RunFiles, path: Path, numbers: pa.ChunkedArray) -> None:
+    """The report's attribution records (same fields, same JSON) of the rows ``numbers``."""
+    columns = ", ".join(f'{expression} AS "{name}"' for name, expression in FIELDS)
+    query = (
+        f"SELECT {columns} FROM d WHERE file_row_number IN (SELECT n FROM exported)"
+        " ORDER BY file_row_number"
+    )
+    with connect() as db, atomic_path(path) as temporary:
+        db.read_parquet(str(run.decisions), file_row_number=True).create_view("d")
+        db.register("exported", pa.table({"n": numbers}))
+        quoted = str(temporary).replace("'", "''")
+        db.execute(f"COPY ({query}) TO '{quoted}' (FORMAT JSON)")
 
 
 def _batches(path: Path, columns: list[str]) -> Iterator[pa.RecordBatch]:

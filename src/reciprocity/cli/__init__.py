@@ -53,6 +53,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "reciprocity.cli.check_cmd"),
     ("openness", "reciprocity.cli.openness_cmd"),
     ("report", "reciprocity.cli.report_cmd"),
+    ("export", "reciprocity.cli.export_cmd"),
 )
 
 

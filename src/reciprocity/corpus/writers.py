@@ -2,7 +2,8 @@
 
 :func:`write_kept` reads a run's ``decisions.parquet``, takes the rows with ``keep`` true, and
 makes a second streaming pass over each input file they name, writing one output file per
-input file into ``out_dir``:
+input file into ``out_dir``. :func:`write_rows` does the same for the rows any
+:class:`RowFilter` chooses (the open export chooses kept rows under open licences):
 
 - **WARC** (plain, per-record gzip, single-stream gzip/zstd/bz2/xz): each kept record's bytes,
   unchanged, in file order, together with every ``warcinfo`` record and the ``request``,
@@ -35,7 +36,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, Final, Protocol, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -59,17 +60,38 @@ from reciprocity.corpus.framing import (
 from reciprocity.corpus.readers import MAX_LINE, detect_format
 from reciprocity.errors import InputError, UsageError
 
-__all__ = ["KeptFile", "KeptSummary", "write_kept"]
+__all__ = ["KEPT", "KeptFile", "KeptSummary", "RowFilter", "write_kept", "write_rows"]
 
 _BATCH_ROWS = 256
 _HASH_DIGITS = 8
 _COMPANIONS = frozenset({"request", "metadata", "conversion"})
-_DECISION_COLUMNS = ("source", "offset", "record_id", "keep")
+_ROW_COLUMNS = ("source", "offset", "record_id")
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    """Which rows of a decisions table are written: the columns it needs, and a mask over a
+    batch of them (true: written; null counts as false)."""
+
+    columns: tuple[str, ...]
+    """Columns of ``decisions.parquet`` read for the mask; a nested leaf may be named by its
+    Parquet path (``evidence.list.element.license``), which reads that field alone."""
+    mask: Callable[[pa.RecordBatch], pa.Array]
+    """A boolean array, one value per row of the batch (which holds ``source``, ``offset``,
+    ``record_id`` and :attr:`columns`)."""
+
+
+def _keep_column(batch: pa.RecordBatch) -> pa.Array:
+    return batch.column("keep")
+
+
+KEPT: Final = RowFilter(("keep",), _keep_column)
+"""The rows the run keeps (``keep`` true): what ``--write-kept`` writes."""
 
 
 @dataclass(frozen=True, slots=True)
 class KeptFile:
-    """One output file: which input file(s) it holds the kept documents of, and how many."""
+    """One output file: which input file(s) it holds the chosen documents of, and how many."""
 
     path: Path
     sources: tuple[str, ...]
@@ -78,7 +100,7 @@ class KeptFile:
     format: str
     """The input's format, as :func:`~reciprocity.corpus.readers.detect_format` tells it."""
     documents: int
-    """Kept documents written."""
+    """Documents written (the chosen rows: kept ones for :func:`write_kept`)."""
     records: int
     """Records written: for WARC/ARC the documents plus the warcinfo and linked records."""
     bytes: int
@@ -87,7 +109,8 @@ class KeptFile:
 
 @dataclass(frozen=True, slots=True)
 class KeptSummary:
-    """What :func:`write_kept` wrote, one entry per output file, in input order."""
+    """What :func:`write_kept` (or :func:`write_rows`) wrote, one entry per output file, in
+    input order."""
 
     out: Path
     files: tuple[KeptFile, ...]
@@ -102,26 +125,40 @@ class KeptSummary:
 
 
 def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
-    """Write the documents ``decisions`` keeps, each input's into ``out_dir/<its file name>``.
+    """Write the documents ``decisions`` keeps, each input's into ``out_dir/<its file name>``
+    (:func:`write_rows` with :data:`KEPT`)."""
+    return write_rows(decisions, out_dir, KEPT)
+
+
+def write_rows(
+    decisions: str | Path,
+    out_dir: str | Path,
+    rows: RowFilter = KEPT,
+    *,
+    reserved: frozenset[str] = frozenset(),
+) -> KeptSummary:
+    """Write the documents of the rows ``rows`` chooses, each input's into
+    ``out_dir/<its file name>``.
 
     Every input file named in ``decisions`` gets an output file, also when none of its
-    documents is kept (a valid empty WARC with its warcinfo, an empty JSONL, a Parquet file
-    with the schema and no rows), so that the kept set mirrors the input set file for file.
+    documents is chosen (a valid empty WARC with its warcinfo, an empty JSONL, a Parquet file
+    with the schema and no rows), so that the written set mirrors the input set file for file.
     Two inputs whose output names coincide (``a/x.warc.gz`` and ``b/x.warc.gz``) both get the
-    first 8 hex digits of the SHA-256 of their resolved path as a prefix (``1f0e…-x.warc.gz``).
-    Relative sources are found from the current folder, as the audit found them.
+    first 8 hex digits of the SHA-256 of their resolved path as a prefix (``1f0e…-x.warc.gz``),
+    and so does an input whose output name is one of ``reserved`` (a file the caller writes
+    beside them). Relative sources are found from the current folder, as the audit found them.
 
     Raises :class:`~reciprocity.errors.InputError` when ``decisions`` or a source it names is
-    missing, or a source no longer holds the record a kept row points to (changed since the
+    missing, or a source no longer holds the record a chosen row points to (changed since the
     audit); :class:`~reciprocity.errors.UsageError` for an input that cannot be written back
     (a JSON array file) or an ``out_dir`` that would overwrite an input.
     """
     table_path = Path(decisions)
-    order, contiguous = _read_sources(table_path)
+    order, contiguous = _read_sources(table_path, rows)
     for source in order:
         if not Path(source).is_file():
             raise InputError(f"listed in {table_path} but not found", path=source)
-    groups = _group(order)
+    groups = _group(order, reserved)
     target_dir = Path(out_dir)
     inputs = {Path(s).resolve() for s in order}
     # Refusals come before the first file is written, not halfway through the inputs.
@@ -135,17 +172,17 @@ def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
     # Only one group's kept rows are held at a time: memory follows an input file, not the run.
     # An audit writes each input's rows together, so one pass over the table serves every group;
     # a table whose sources interleave (not one an audit writes) is read once per source.
-    runs = _kept_runs(table_path) if contiguous else None
+    runs = _kept_runs(table_path, rows) if contiguous else None
     ahead: dict[str, dict[int, str | None]] = {}
 
     def kept_of(source: str) -> dict[int, str | None]:
         if runs is None:
-            return _kept_rows(table_path, source)
+            return _kept_rows(table_path, source, rows)
         # The shards of one dataset may be listed around other inputs: those are held until
         # their own group comes.
         while source not in ahead:
-            name, rows = next(runs, (source, {}))
-            ahead[name] = rows
+            name, found = next(runs, (source, {}))
+            ahead[name] = found
         return ahead.pop(source)
 
     for group in groups:
@@ -159,27 +196,36 @@ def write_kept(decisions: str | Path, out_dir: str | Path) -> KeptSummary:
 # -- Decisions and output names ---------------------------------------------------------------
 
 
-def _open_decisions(path: Path) -> pq.ParquetFile:
+def _columns(rows: RowFilter) -> list[str]:
+    return list(dict.fromkeys((*_ROW_COLUMNS, *rows.columns)))
+
+
+def _open_decisions(path: Path, rows: RowFilter) -> pq.ParquetFile:
     if not path.is_file():
         raise InputError("no such decisions file", path=path)
     try:
         table = pq.ParquetFile(path)
     except Exception as exc:
         raise InputError(f"not a decisions file: {exc}", path=path) from exc
-    missing = [c for c in _DECISION_COLUMNS if c not in table.schema_arrow.names]
+    names = table.schema_arrow.names
+    missing = [c for c in _columns(rows) if c.split(".", 1)[0] not in names]
     if missing:
         table.close()
         raise InputError(f"not a decisions file (no column {', '.join(missing)})", path=path)
     return table
 
 
-def _read_sources(path: Path) -> tuple[list[str], bool]:
+def _chosen(batch: pa.RecordBatch, rows: RowFilter) -> pa.Array:
+    return pc.fill_null(rows.mask(batch), False)
+
+
+def _read_sources(path: Path, rows: RowFilter) -> tuple[list[str], bool]:
     """Every source ``decisions`` names, in order of appearance (the one column read), and
     whether each source's rows are all together."""
     sources: dict[str, None] = {}
     contiguous = True
     last = None
-    with contextlib.closing(_open_decisions(path)) as table:
+    with contextlib.closing(_open_decisions(path, rows)) as table:
         for batch in table.iter_batches(columns=["source"], use_threads=False):
             column = batch.column(0)
             # Where the source changes inside the batch: the batch's runs, in order.
@@ -198,17 +244,16 @@ def _read_sources(path: Path) -> tuple[list[str], bool]:
     return list(sources), contiguous
 
 
-def _kept_runs(path: Path) -> Iterator[tuple[str, dict[int, str | None]]]:
-    """(source, its kept rows: offset -> record id) for each source, in one pass over a table
+def _kept_runs(path: Path, rows: RowFilter) -> Iterator[tuple[str, dict[int, str | None]]]:
+    """(source, its chosen rows: offset -> record id) for each source, in one pass over a table
     whose sources are contiguous."""
     source: str | None = None
     kept: dict[int, str | None] = {}
-    with contextlib.closing(_open_decisions(path)) as table:
-        for batch in table.iter_batches(columns=list(_DECISION_COLUMNS), use_threads=False):
-            rows = batch.to_pydict()
-            for name, offset, record_id, keep in zip(
-                rows["source"], rows["offset"], rows["record_id"], rows["keep"], strict=True
-            ):
+    with contextlib.closing(_open_decisions(path, rows)) as table:
+        for batch in table.iter_batches(columns=_columns(rows), use_threads=False):
+            chosen = _chosen(batch, rows).to_pylist()
+            names, offsets, ids = (batch.column(c).to_pylist() for c in _ROW_COLUMNS)
+            for name, offset, record_id, keep in zip(names, offsets, ids, chosen, strict=True):
                 if name != source:
                     if source is not None:
                         yield source, kept
@@ -219,17 +264,17 @@ def _kept_runs(path: Path) -> Iterator[tuple[str, dict[int, str | None]]]:
         yield source, kept
 
 
-def _kept_rows(path: Path, source: str) -> dict[int, str | None]:
-    """The kept rows of one source: offset -> record id, in offset order."""
+def _kept_rows(path: Path, source: str, rows: RowFilter) -> dict[int, str | None]:
+    """The chosen rows of one source: offset -> record id, in offset order."""
     kept: dict[int, str | None] = {}
-    with contextlib.closing(_open_decisions(path)) as table:
-        for batch in table.iter_batches(columns=list(_DECISION_COLUMNS), use_threads=False):
+    with contextlib.closing(_open_decisions(path, rows)) as table:
+        for batch in table.iter_batches(columns=_columns(rows), use_threads=False):
             chosen = batch.filter(
-                pc.and_(pc.equal(batch.column("source"), source), batch.column("keep"))
+                pc.and_(pc.equal(batch.column("source"), source), _chosen(batch, rows))
             )
             if chosen.num_rows:
-                rows = chosen.to_pydict()
-                kept.update(zip(rows["offset"], rows["record_id"], strict=True))
+                found = chosen.select(["offset", "record_id"]).to_pydict()
+                kept.update(zip(found["offset"], found["record_id"], strict=True))
     return kept
 
 
@@ -242,14 +287,14 @@ class _Group:
     format: str
 
 
-def _group(sources: list[str]) -> list[_Group]:
+def _group(sources: list[str], reserved: frozenset[str] = frozenset()) -> list[_Group]:
     by_identity: dict[str, tuple[str, list[str], str]] = {}
     for source in sources:
         kind = detect_format(source)
         name, identity = _output_name(Path(source), kind)
         entry = by_identity.setdefault(identity, (name, [], kind))
         entry[1].append(source)
-    claims: dict[str, int] = {}
+    claims = dict.fromkeys(reserved, 1)
     for name, _, _ in by_identity.values():
         claims[name] = claims.get(name, 0) + 1
     groups = []

@@ -20,3 +20,12 @@ def require(path: Path, what: str) -> Path:
     if os.environ.get("RECIPROCITY_REQUIRE_CORPORA") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixed audit run of the report's tests (``report_factory.PAGES``); read it, never
+    write into it."""
+    from report_factory import build_run
+
+    return build_run(tmp_path_factory.mktemp("report-run"))

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from golden import check_golden
-from run_factory import GENERATED, scrub
+from report_factory import GENERATED, scrub
 
 from reciprocity.report import attribution
 from reciprocity.report.options import ReportOptions

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from golden import check_golden
-from run_factory import GENERATED, scrub
+from report_factory import GENERATED, scrub
 
 from reciprocity.report import card
 from reciprocity.report.hub import HUB_LICENCES, hub_licences, size_category
@@ -112,6 +112,7 @@ def test_every_figure(card_text: str, report_run: Path) -> None:
         "noai",
         "robots.txt",
         "aipref",
+        "cc-signals",
         "tdmrep",
         "policy",
         "unavailable",

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from golden import check_golden
-from run_factory import GENERATED, scrub
+from report_factory import GENERATED, scrub
 
 from reciprocity._version import __version__
 from reciprocity.report import croissant

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from golden import check_golden
-from run_factory import GENERATED, scrub
+from report_factory import GENERATED, scrub
 
 from reciprocity.corpus.summary import connect
 from reciprocity.report import eu_summary

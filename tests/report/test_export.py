@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastwarc.warc import ArchiveIterator
 from golden import check_golden
-from run_factory import CC, CRAWLED, HTML, PAGES, ZERO, scrub
+from report_factory import CC, CRAWLED, HTML, PAGES, ZERO, scrub
 
 from reciprocity.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from reciprocity.corpus.audit import run_audit
@@ -30,7 +30,7 @@ from reciprocity.sources.snapshots import load_snapshots
 
 GOLDEN = Path(__file__).parent / "golden"
 
-# What the fixture run (run_factory.PAGES, --accept credit --refuse no-derivatives) exports.
+# What the fixture run (report_factory.PAGES, --accept credit --refuse no-derivatives) exports.
 OPEN_PAGES = (
     "https://www.alpha.example/essay",
     "https://alpha.example/wiki",

@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from golden import check_golden
-from run_factory import GENERATED, scrub
+from report_factory import GENERATED, scrub
 
 from reciprocity.report import preferences
 from reciprocity.report.options import ReportOptions

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from reciprocity.errors import UsageError
-from reciprocity.report import attribution, croissant, ledger, preferences
+from reciprocity.report import attribution, card, croissant, eu_summary, ledger, preferences
 from reciprocity.report.options import ReportOptions
 from reciprocity.report.run import RunFiles, open_run
 
@@ -26,7 +26,9 @@ OUTPUTS: Final[tuple[tuple[str, Writer], ...]] = (
     ("attribution", attribution.write),
     ("obligations", ledger.write),
     ("model preferences", preferences.write),
+    ("dataset card", card.write),
     ("Croissant", croissant.write),
+    ("EU summary", eu_summary.write),
 )
 """(name, writer) in the order they are written; a writer writes its files into the folder it
 is given and returns their paths."""

@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sme",
         action="store_true",
-        help="the builder is a small or medium enterprise: the EU summary lists the top domains "
-        "covering 5%% of content (at most 1,000) instead of 10%%",
+        help="the builder is a small or medium enterprise: the EU summary lists the top 5%% of "
+        "domains by content size (at most 1,000) instead of the top 10%%",
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 

@@ -21,7 +21,7 @@ class ReportOptions:
     generated: datetime = field(default_factory=_now)
     """The report's own date, written into each document (tests fix it)."""
     sme: bool = False
-    """The builder is a small or medium enterprise: the EU summary's top-domain list covers 5%
-    of content (at most 1,000 domains) instead of 10%."""
+    """The builder is a small or medium enterprise: the EU summary lists the top 5% of domains
+    by content size (at most 1,000) instead of the top 10% (docs/eu-summary.md)."""
     tool: str = f"reciprocity {__version__}"
     """What wrote the documents, as they name it."""

@@ -585,6 +585,11 @@ def _contradictions(out: _Findings, site: Site, parsed: _Parsed) -> None:
                 user_agent=agent,
             )
             for conflict in decision.conflicts:
+                denial = conflict.deny.statement
+                if denial.mechanism is Mechanism.ROBOTS and len(denial.stances) == len(USES):
+                    # The collecting crawler may not fetch the path: usage preferences apply only
+                    # to what may be crawled (attach-05 §3.1), so a crawl ban contradicts none.
+                    continue
                 allow, deny = _place(site, conflict.allow), _place(site, conflict.deny)
                 key = (allow, deny)
                 held = seen.get(key)

@@ -19,6 +19,7 @@ import zstandard
 from conftest import SHARED, require
 from corpus_factory import write_corpus
 from fastwarc.warc import ArchiveIterator
+from warc_members import gzip_members
 
 from reciprocity.cli import EXIT_OK, EXIT_PARTIAL, main
 from reciprocity.corpus.document import Document
@@ -68,18 +69,6 @@ def kept_rows(decisions: Path, source: Path) -> list[dict[str, Any]]:
 
 def documents(path: Path) -> list[Document]:
     return list(read_documents(path))
-
-
-def gzip_members(path: Path) -> dict[str, tuple[str, bytes]]:
-    """record id -> (WARC-Type, raw gzip member) of a per-record gzip WARC, by FastWARC."""
-    data = path.read_bytes()
-    with path.open("rb") as fh:
-        heads = [
-            (r.stream_pos, r.headers["WARC-Record-ID"], r.headers["WARC-Type"])
-            for r in ArchiveIterator(fh, parse_http=False)
-        ]
-    ends = [pos for pos, _, _ in heads[1:]] + [len(data)]
-    return {rid: (kind, data[pos:end]) for (pos, rid, kind), end in zip(heads, ends, strict=True)}
 
 
 def warc_heads(path: Path) -> list[dict[str, str]]:

@@ -13,9 +13,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fastwarc.warc import ArchiveIterator
 from golden import check_golden
 from report_factory import CC, CRAWLED, HTML, PAGES, ZERO, scrub
+from warc_members import gzip_members
 
 from reciprocity.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from reciprocity.corpus.audit import run_audit
@@ -123,18 +123,6 @@ def credit(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The fields of ``records`` that :func:`expected_attribution` recomputes."""
     keys = (*COLUMNS, "credit_required", "date")
     return [{k: r[k] for k in keys} for r in records]
-
-
-def gzip_members(path: Path) -> dict[str, tuple[str, bytes]]:
-    """record id -> (WARC-Type, its gzip member as stored) of a per-record gzip WARC."""
-    data = path.read_bytes()
-    with path.open("rb") as fh:
-        heads = [
-            (r.stream_pos, r.headers["WARC-Record-ID"], r.headers["WARC-Type"])
-            for r in ArchiveIterator(fh, parse_http=False)
-        ]
-    ends = [pos for pos, _, _ in heads[1:]] + [len(data)]
-    return {rid: (kind, data[pos:end]) for (pos, rid, kind), end in zip(heads, ends, strict=True)}
 
 
 # -- The licence table --------------------------------------------------------------------------

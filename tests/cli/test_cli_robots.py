@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,18 @@ def test_a_full_user_agent_is_read_as_its_token(capsys: pytest.CaptureFixture[st
     )
     assert main(["robots", EXAMPLE, "/", "--agent", "Mozilla/5.0 (X11) Chrome/1"]) == EXIT_USAGE
     assert "names no robots.txt product token" in capsys.readouterr().err
+
+
+def test_a_robots_check_loads_only_its_own_command() -> None:
+    # Each command imports what it runs on: a robots.txt check starts without the audit's and
+    # the report's libraries (pyarrow, DuckDB), which cost most of a second to import.
+    code = (
+        "import sys; from reciprocity.cli import main; "
+        f"code = main(['robots', {EXAMPLE!r}, 'https://news.example/']); "
+        "print(code, sorted(m for m in ('pyarrow', 'duckdb', 'reciprocity.cli.audit_cmd') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "0 []"

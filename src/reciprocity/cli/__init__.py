@@ -44,8 +44,9 @@ EXIT_INPUT = 3
 EXIT_FETCH = 4
 EXIT_INTERNAL = 70
 
-# One module per subcommand under reciprocity.cli, each with `add_parser` and `run`.
-# Modules are imported lazily so that `reciprocity robots` does not pay for the openness stack.
+# One module per subcommand under reciprocity.cli, each with `HELP`, `add_arguments` and `run`.
+# Only the command run is imported (build_parser), so that `reciprocity robots` does not pay
+# for the audit's and the report's libraries.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("robots", "reciprocity.cli.robots_cmd"),
     ("audit", "reciprocity.cli.audit_cmd"),
@@ -83,14 +84,22 @@ def _load(module: str) -> _Command:
     return command
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of ``argv``: every command is listed, and only the one ``argv`` names is
+    loaded (each imports what it runs on: a robots.txt check need not load pyarrow or DuckDB);
+    without a command, all are loaded, for the help that describes them."""
     parser = _Parser(
         prog="reciprocity",
         description="Read AI-usage preferences, decide per document and use, with evidence.",
     )
     parser.add_argument("--version", action="version", version=f"reciprocity {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    names = {name for name, _ in COMMANDS}
+    chosen = argv[0] if argv and argv[0] in names else None
     for name, module in COMMANDS:
+        if chosen is not None and name != chosen:
+            sub.add_parser(name)  # listed, never parsed: argv names another command
+            continue
         command = _load(module)
         command_parser = sub.add_parser(name, help=command.HELP, description=command.HELP)
         command.add_arguments(command_parser)
@@ -100,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (never raises for user error)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

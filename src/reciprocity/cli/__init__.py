@@ -54,6 +54,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("openness", "reciprocity.cli.openness_cmd"),
     ("report", "reciprocity.cli.report_cmd"),
     ("export", "reciprocity.cli.export_cmd"),
+    ("declare", "reciprocity.cli.declare_cmd"),
 )
 
 

@@ -67,9 +67,11 @@ def carriers(declaration: Declaration, path: str) -> dict[str, Any]:
         "robots_txt": declaration.robots_txt,
         "headers": list(scope.headers),
         "html": html,
-        "tdmrep_json": declaration.tdmrep_json,
-        "ai_txt": declaration.ai_txt,
     }
+    if declaration.tdmrep_json is not None:
+        found["tdmrep_json"] = declaration.tdmrep_json
+    if declaration.ai_txt is not None:
+        found["ai_txt"] = declaration.ai_txt
     if declaration.rsl_xml is not None:
         found["rsl_xml"] = declaration.rsl_xml
     return found

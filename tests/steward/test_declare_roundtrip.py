@@ -16,9 +16,14 @@ from hypothesis import strategies as st
 
 import reciprocity
 from reciprocity.resolve import Decision
+from reciprocity.signals import aipref, content_signals
 from reciprocity.signals.agents import AGENTS
+from reciprocity.signals.aitxt import parse_ai_txt
+from reciprocity.signals.robots import RobotsTxt
+from reciprocity.signals.rsl import parse_rsl
 from reciprocity.signals.statement import Mechanism
-from reciprocity.steward import Policy, declare, parse_policy
+from reciprocity.signals.tdmrep import parse_tdmrep_json
+from reciprocity.steward import Declaration, Policy, declare, parse_policy
 from reciprocity.uses import USES, Stance
 
 
@@ -45,11 +50,35 @@ def _check(policy: Policy, url: str, agent: str, decision: Decision, accepted: b
     assert decision.conflicts == (), (where, decision.conflicts)
 
 
+def _parses_cleanly(declaration: Declaration) -> None:
+    """Every declared file and header reads without a diagnostic in the project's parsers."""
+    # A catalogued name that is not an RFC 9309 token (AI2Bot) is read as its token, and said.
+    odd = {c.token for c in declaration.policy.crawlers if not c.agent.rfc9309_valid}
+    for diagnostic in RobotsTxt.parse(declaration.robots_txt).diagnostics:
+        assert diagnostic.code == "agent-token", diagnostic
+        assert any(repr(token) in diagnostic.message for token in odd), diagnostic
+    if declaration.tdmrep_json is not None:
+        assert parse_tdmrep_json(declaration.tdmrep_json).diagnostics == ()
+    if declaration.ai_txt is not None:
+        assert parse_ai_txt(declaration.ai_txt).diagnostics == ()
+    if declaration.rsl_xml is not None:
+        document = parse_rsl(declaration.rsl_xml)
+        assert document.diagnostics == ()
+        assert all(not lic.diagnostics for c in document.contents for lic in c.licenses)
+    for scope in declaration.scopes:
+        for statement in (
+            *aipref.header_statements(scope.headers),
+            *content_signals.header_statements(scope.headers),
+        ):
+            assert statement.diagnostics == (), statement
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=policies(), others=st.lists(st.sampled_from(CRAWLERS), max_size=2))
 def test_every_carrier_states_the_policy(text: str, others: list[str]) -> None:
     policy = parse_policy(text)
     declaration = declare(policy)
+    _parses_cleanly(declaration)
     blocked = policy.blocked_tokens
     agents = ["*", *(c.token for c in policy.crawlers), *others]
     for url in _urls(policy):

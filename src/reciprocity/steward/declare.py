@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 from xml.sax.saxutils import escape, quoteattr
 
-from reciprocity._version import __version__
 from reciprocity.obligations import Duty
 from reciprocity.signals import aipref, content_signals, rsl
 from reciprocity.steward.declare_merge import merge_robots
@@ -86,8 +85,10 @@ class Declaration:
     scopes: tuple[ScopeHeaders, ...]
     """Most specific last; a URL takes the longest scope its path starts with."""
     robots_txt: str
-    tdmrep_json: str
-    ai_txt: str
+    tdmrep_json: str | None
+    """``None`` when no path can have a rule (the file is then not written)."""
+    ai_txt: str | None
+    """``None`` when no path can have a rule (the file is then not written)."""
     rsl_xml: str | None
     """``None`` when the policy names no RSL URL."""
     notes: tuple[str, ...] = ()
@@ -180,9 +181,21 @@ def _writable(policy: Policy, said: Callable[[str], bool]) -> tuple[str, ...]:
     )
 
 
-def _left_out(policy: Policy, kept: tuple[str, ...], what: str) -> list[str]:
-    return [f"{what}: nothing for {s} (it cannot be said there)" for s in policy.scopes
-            if s not in kept]  # fmt: skip
+_WHY: Final = {
+    "tdmrep.json": "one reservation covers train-ai and ai-use together: both must be the same "
+    "plain allow or deny",
+    "ai.txt": "it says a plain allow or deny of train-ai only",
+    "license.xml": "a <content> needs a plain allow or deny of every use",
+}
+
+
+def _left_out(policy: Policy, kept: tuple[str, ...], file: str) -> list[str]:
+    """A note per scope a prefix-matched file has no rule for, saying why."""
+    return [
+        f"{file}: no rule for {scope} ({_WHY[file]}, here and on every path below)"
+        for scope in policy.scopes
+        if scope not in kept
+    ]
 
 
 # -- robots.txt ----------------------------------------------------------------------------------
@@ -235,7 +248,7 @@ def _robots_comments(policy: Policy) -> list[str]:
 
 def _robots_txt(policy: Policy, name: str) -> str:
     lines = [
-        f"# Declared by reciprocity {__version__} from {name} (policy version {policy.version}).",
+        f"# Declared by reciprocity from {name} (policy version {policy.version}).",
         "# AI usage: IETF AIPREF Content-Usage (vocab-08, attach-05) with CC signals exceptions,",
         "# Cloudflare Content-Signal; RSL License. Groups do not inherit from '*': each repeats",
         "# the usage lines.",
@@ -324,13 +337,7 @@ def _tdmrep(policy: Policy) -> tuple[str, list[str]]:
         if reservation == 1 and policy.tdm_policy:
             rule["tdm-policy"] = policy.tdm_policy
         rules.append(rule)
-    notes = [
-        f"tdmrep.json: nothing for {s}: its one reservation cannot tell train-ai and ai-use apart "
-        "or say a condition, or a path below it cannot"
-        for s in policy.scopes
-        if s not in kept
-    ]
-    return json.dumps(rules, indent=2) + "\n", notes
+    return json.dumps(rules, indent=2) + "\n", _left_out(policy, kept, "tdmrep.json")
 
 
 def _ai_txt(policy: Policy) -> tuple[str, list[str]]:
@@ -340,18 +347,17 @@ def _ai_txt(policy: Policy) -> tuple[str, list[str]]:
 
     kept = _writable(policy, said)
     lines = [
-        f"# Spawning ai.txt, declared by reciprocity {__version__}: it speaks about AI training",
+        "# Spawning ai.txt, declared by reciprocity: it speaks about AI training",
         "# only (the most specific rule wins).",
     ]
-    lines += [f"# {n}" for n in _left_out(policy, kept, "training")]
+    left = _left_out(policy, kept, "ai.txt")
+    lines += [f"# {n}" for n in left]
     lines.append("User-agent: *")
     for scope in kept:
         found = policy.stance(Use.TRAIN_AI, scope)
         assert found is not None
         lines.append(f"{'Allow' if found.stance is Stance.ALLOW else 'Disallow'}: {scope}")
-    return "\n".join(lines) + "\n", [] if len(kept) == len(policy.scopes) else [
-        f"ai.txt: {n}" for n in _left_out(policy, kept, "training")
-    ]
+    return "\n".join(lines) + "\n", left
 
 
 def _rsl_said(policy: Policy, scope: str) -> bool:
@@ -401,11 +407,11 @@ def _rsl_xml(policy: Policy) -> tuple[str, list[str]]:
     kept = _writable(policy, lambda s: _rsl_said(policy, s))
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f"<!-- RSL 1.0 licence, declared by reciprocity {__version__}. A <content> speaks for",
+        "<!-- RSL 1.0 licence, declared by reciprocity. A <content> speaks for",
         "     every use; a path whose stances RSL cannot say (a 'deny unless credit': RSL's",
         "     attribution is a condition of a grant, not of lifting a refusal) has none. -->",
     ]
-    left = _left_out(policy, kept, "RSL")
+    left = _left_out(policy, kept, "license.xml")
     lines += [f"<!-- {n} -->" for n in left]
     lines.append(f'<rsl xmlns="{rsl.RSL_NAMESPACE}">')
     for scope in sorted(kept, key=lambda s: (-len(s), s)):
@@ -424,28 +430,40 @@ def declare(policy: Policy, *, merge: str | None = None, name: str | None = None
     rules and comments are kept (:func:`reciprocity.steward.declare_merge.merge_robots`);
     ``name`` names the policy file in comments."""
     label = name or policy.source or "policy.toml"
+    notes = list(policy.notes)
+    rsl_xml, rsl_notes = _rsl_xml(policy) if policy.rsl else (None, [])
+    asked = policy
+    if policy.rsl and len(rsl_notes) == len(policy.scopes):
+        # An RSL document with no <content> licenses nothing: pointing readers to one would say
+        # less than nothing, so neither it nor the links to it are written.
+        notes.append(
+            f"license.xml: not written, nor the License line and Link header for {policy.rsl}: "
+            "RSL can say this policy on no path"
+        )
+        rsl_xml, rsl_notes, policy = None, [], replace(policy, rsl=None)
     scopes = tuple(_scope_headers(policy, scope) for scope in policy.scopes)
     robots_txt = _robots_txt(policy, label)
-    notes = list(policy.notes)
     if merge is not None:
         robots_txt, merged = merge_robots(
             merge, policy, label, _usage_lines(policy), _robots_comments(policy)
         )
         notes += merged
-    tdmrep_json, tdm_notes = _tdmrep(policy)
-    ai_txt, ai_notes = _ai_txt(policy)
-    rsl_xml, rsl_notes = _rsl_xml(policy) if policy.rsl else (None, [])
+    tdm_text, tdm_notes = _tdmrep(policy)
+    ai_text, ai_notes = _ai_txt(policy)
+    # A file without a rule says nothing, and an empty ai.txt reads as "not an ai.txt".
+    tdmrep_json = tdm_text if len(tdm_notes) < len(policy.scopes) else None
+    ai_txt = ai_text if len(ai_notes) < len(policy.scopes) else None
     notes += tdm_notes + ai_notes + rsl_notes
     files: dict[str, str] = {
         "robots.txt": robots_txt,
         "headers.txt": _headers_txt(scopes),
         **server_snippets(scopes),
         "meta.html": _meta_html(scopes),
-        ".well-known/tdmrep.json": tdmrep_json,
-        "ai.txt": ai_txt,
     }
+    if tdmrep_json is not None:
+        files[".well-known/tdmrep.json"] = tdmrep_json
+    if ai_txt is not None:
+        files["ai.txt"] = ai_txt
     if rsl_xml is not None:
         files["license.xml"] = rsl_xml
-    return Declaration(
-        policy, scopes, robots_txt, tdmrep_json, ai_txt, rsl_xml, tuple(notes), files
-    )
+    return Declaration(asked, scopes, robots_txt, tdmrep_json, ai_txt, rsl_xml, tuple(notes), files)

@@ -55,6 +55,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("openness", "reciprocity.cli.openness_cmd"),
     ("report", "reciprocity.cli.report_cmd"),
     ("export", "reciprocity.cli.export_cmd"),
+    ("declare", "reciprocity.cli.declare_cmd"),
     ("lint", "reciprocity.cli.lint_cmd"),
 )
 

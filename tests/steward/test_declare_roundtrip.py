@@ -10,6 +10,9 @@ only conflicts then are with the robots.txt line that blocks it.
 
 from __future__ import annotations
 
+import re
+import tempfile
+
 from declare_factory import CRAWLERS, carriers, policies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +26,9 @@ from reciprocity.signals.robots import RobotsTxt
 from reciprocity.signals.rsl import parse_rsl
 from reciprocity.signals.statement import Mechanism
 from reciprocity.signals.tdmrep import parse_tdmrep_json
-from reciprocity.steward import Declaration, Policy, declare, parse_policy
+from reciprocity.steward import Declaration, Policy, declare, parse_policy, write_declaration
+from reciprocity.steward.lint import lint_site
+from reciprocity.steward.lint_sources import read_folder
 from reciprocity.uses import USES, Stance
 
 
@@ -96,3 +101,22 @@ def test_every_carrier_states_the_policy(text: str, others: list[str]) -> None:
             if duties:
                 lifted = reciprocity.evaluate(url, user_agent=agent, accept=duties, **found)
                 _check(policy, url, agent, lifted, accepted=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=policies())
+def test_a_declared_folder_lints_clean(text: str) -> None:
+    """What declare writes, lint finds nothing wrong with; but a catalogued token that is not
+    an RFC 9309 product token (AI2Bot: digits) is written as its vendor asks, and lint rightly
+    warns that strict parsers read it otherwise."""
+    policy = parse_policy(text)
+    odd = {c.token for c in policy.crawlers if not re.fullmatch(r"[A-Za-z_-]+", c.token)}
+    with tempfile.TemporaryDirectory() as folder:
+        write_declaration(declare(policy), folder)
+        findings = lint_site(read_folder(folder, origin="https://example.org"))
+    left = [
+        f
+        for f in findings
+        if not (f.rule == "robots-nonstandard-line" and any(t in f.message for t in odd))
+    ]
+    assert [f"{f.rule}: {f.message}" for f in left] == []

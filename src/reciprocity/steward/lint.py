@@ -234,7 +234,42 @@ def is_html(file: SiteFile) -> bool:
     return _HTML_START_RE.match(file.body.removeprefix(b"\xef\xbb\xbf")[:1024]) is not None
 
 
-def read_header_lines(body: bytes) -> tuple[tuple[str, str], ...]:
+HeaderLines = tuple[tuple[str, str], ...]
+_SECTION = re.compile(r"\[\s*(/[^\]\s]*)\s*\]")
+
+
+def read_header_sections(body: bytes) -> tuple[tuple[str, HeaderLines], ...]:
+    """The headers of each path prefix, as ``reciprocity declare`` writes ``headers.txt``
+    (a ``[/prefix]`` line opens a prefix's lines; a URL takes the longest prefix it starts
+    with); a file without such lines is one block, for ``/``. Each block keeps every line of
+    the file in place (others blank), so that reported lines are the file's."""
+    lines = body.decode("utf-8", "replace").splitlines()
+    starts = [
+        (i, m.group(1)) for i, line in enumerate(lines) if (m := _SECTION.fullmatch(line.strip()))
+    ]
+    if not starts:
+        return (("/", read_header_lines(body)),)
+    pairs = read_header_lines(body)
+    blank = ("", "")
+    sections = []
+    for n, (start, prefix) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        sections.append(
+            (prefix, tuple(pair if start < i < end else blank for i, pair in enumerate(pairs)))
+        )
+    return tuple(sections)
+
+
+def headers_for(path: str, sections: tuple[tuple[str, HeaderLines], ...]) -> HeaderLines | None:
+    """The headers a URL path gets: its longest prefix's (``None``: no prefix holds it)."""
+    best: tuple[str, HeaderLines] | None = None
+    for prefix, pairs in sections:
+        if path.startswith(prefix) and (best is None or len(prefix) > len(best[0])):
+            best = (prefix, pairs)
+    return None if best is None else best[1]
+
+
+def read_header_lines(body: bytes) -> HeaderLines:
     """``Name: value`` lines as header field lines, placed so that field *n* is line *n* (other
     lines are blank fields), which is how the header parsers number what they report."""
     pairs: list[tuple[str, str]] = []
@@ -426,9 +461,14 @@ def _licence(
     return document if document.is_rsl else None
 
 
-def _headers(out: _Findings, headers_file: SiteFile) -> tuple[tuple[str, str], ...]:
-    pairs = read_header_lines(headers_file.body)
-    file = headers_file.name
+def _headers(out: _Findings, headers_file: SiteFile) -> tuple[tuple[str, HeaderLines], ...]:
+    sections = read_header_sections(headers_file.body)
+    for _, pairs in sections:
+        _header_block(out, headers_file.name, pairs)
+    return sections
+
+
+def _header_block(out: _Findings, file: str, pairs: HeaderLines) -> None:
     usage_lines = [(i, v) for i, (n, v) in enumerate(pairs, 1) if n == "content-usage"]
     if usage_lines:
         first = usage_lines[0][0]
@@ -440,7 +480,6 @@ def _headers(out: _Findings, headers_file: SiteFile) -> tuple[tuple[str, str], .
             out.diagnostics(file, signal.diagnostics, _CONTENT_SIGNAL_CODES, "")
     tdm = parse_tdmrep_headers(pairs)
     out.diagnostics(file, tdm.diagnostics, _TDMREP_ERRORS, "tdmrep-lenient")
-    return pairs
 
 
 # -- the files together ------------------------------------------------------------------------
@@ -554,7 +593,8 @@ class _Parsed:
     ai: AiTxt | None = None
     rsl: tuple[str, RslDocument] | None = None
     """The first licence that parsed, with its URL."""
-    headers: tuple[tuple[str, str], ...] | None = None
+    headers: tuple[tuple[str, HeaderLines], ...] | None = None
+    """The response headers per path prefix."""
 
 
 def _contradictions(out: _Findings, site: Site, parsed: _Parsed) -> None:
@@ -569,6 +609,9 @@ def _contradictions(out: _Findings, site: Site, parsed: _Parsed) -> None:
     ):
         return
     paths = _probe_paths(robots, tdm, ai)
+    for prefix, _ in headers or ():
+        if prefix not in paths and len(paths) < _PROBE_LIMIT:
+            paths.append(prefix)
     seen: dict[tuple[Location, Location], tuple[str, list[str], str, str]] = {}
     for agent in _agents(robots):
         for path in paths:
@@ -580,7 +623,7 @@ def _contradictions(out: _Findings, site: Site, parsed: _Parsed) -> None:
                 ai_txt=ai,
                 rsl_xml=rsl[1] if rsl is not None else None,
                 rsl_url=rsl[0] if rsl is not None else None,
-                headers=headers if root else None,
+                headers=headers_for(path, headers) if headers is not None else None,
                 html=site.html.body if root and site.html is not None else None,
                 user_agent=agent,
             )

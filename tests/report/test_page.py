@@ -28,7 +28,7 @@ from report_factory import PAGES, scrub
 
 from reciprocity.cli import EXIT_OK, EXIT_USAGE, main
 from reciprocity.errors import UsageError
-from reciprocity.report import publisher
+from reciprocity.report import overview, publisher
 from reciprocity.report.page import render
 from reciprocity.report.publisher import page_path, site
 from reciprocity.report.site_page import write_domain_page
@@ -278,3 +278,11 @@ def test_cli_domain_writes_the_site_s_page_only(
     assert main(["report", str(report_run), "--domain", "nowhere.example", "--out", str(out),
                  "--quiet"]) == EXIT_OK  # fmt: skip
     assert _load(out / "domain-nowhere.example.json")["totals"]["audited"]["documents"] == 0
+
+
+def test_a_big_site_is_read_through_a_view_with_the_same_figures(
+    report_run: Path, pages: Pages, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(overview, "SMALL_SITE", 0)
+    write_domain_page(report_run, DOMAIN, tmp_path, options=OPTIONS)
+    assert _load(tmp_path / f"domain-{DOMAIN}.json") == _load(pages.domain_json)

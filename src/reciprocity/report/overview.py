@@ -32,7 +32,7 @@ from reciprocity.report.tally import (
 from reciprocity.resolve import COLUMN
 from reciprocity.uses import USES, Stance
 
-__all__ = ["FORMAT", "STATES", "TOP_DOMAINS", "Scope", "figures", "quote"]
+__all__ = ["FORMAT", "SMALL_SITE", "STATES", "TOP_DOMAINS", "Scope", "figures", "quote", "scoped"]
 
 FORMAT: Final = "reciprocity.report-page/1"
 STATES: Final = (*(stance.value for stance in Stance), UNAVAILABLE)
@@ -315,9 +315,17 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+SMALL_SITE: Final = 50_000
+"""A site of at most this many documents is copied out of the table once (its aggregates then
+read that copy, not the whole table again); a larger one is read through a view, in the bounded
+memory every report keeps to."""
+
+
 def scoped(db: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """Narrow the view ``d`` of ``db`` to the documents of ``scope``."""
     if scope.domain is None:
         return
     db.execute("ALTER VIEW d RENAME TO d_run")
-    db.execute(f"CREATE TEMP VIEW d AS SELECT * FROM d_run WHERE {scope.where}")
+    (size,) = db.execute(f"SELECT count(*) FROM d_run WHERE {scope.where}").fetchone() or (0,)
+    kind = "TABLE" if size <= SMALL_SITE else "VIEW"
+    db.execute(f"CREATE TEMP {kind} d AS SELECT * FROM d_run WHERE {scope.where}")

@@ -1,7 +1,8 @@
 """Set up a virtual environment for reciprocity with nothing but Python 3's standard library.
 
     python3 scripts/bootstrap.py            # .venv with reciprocity installed
-    python3 scripts/bootstrap.py --test     # plus test and lint tools and the test corpora
+    python3 scripts/bootstrap.py --test     # plus test and lint tools, the test corpora and
+                                            # Debian's chromium for the report's page tests
 
 Debian's python3 ships without ``ensurepip`` unless python3-venv is installed. When ``ensurepip``
 is missing, the venv is made without pip and pip is run from its wheel, downloaded from PyPI
@@ -14,6 +15,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -112,6 +114,32 @@ def _fetch_corpora() -> None:
         print(f"bootstrap: corpus {name} ready in {target}")
 
 
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _install_chromium() -> None:
+    """Install Debian's ``chromium`` for the report's page tests, when none is on the PATH and
+    apt-get can run (as root, or through sudo without a password); otherwise those tests skip
+    and say why."""
+    if any(shutil.which(name) for name in BROWSERS) or shutil.which("apt-get") is None:
+        return
+    if os.name == "posix" and os.geteuid() == 0:
+        prefix: list[str] = []
+    elif (
+        shutil.which("sudo")
+        and subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode == 0
+    ):
+        prefix = ["sudo", "-n"]
+    else:
+        print("bootstrap: no chromium and no root: the report's browser tests will skip")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
+        if subprocess.run([*prefix, *command], env=env, check=False).returncode != 0:
+            print("bootstrap: chromium could not be installed: the browser tests will skip")
+            return
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--test", action="store_true", help="install test/lint tools and corpora")
@@ -121,6 +149,7 @@ def main() -> int:
     _pip("install", "--quiet", "--editable", f"{ROOT}{extras}")
     if args.test:
         _fetch_corpora()
+        _install_chromium()
     return 0
 
 

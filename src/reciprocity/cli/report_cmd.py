@@ -7,11 +7,12 @@ import sys
 
 from reciprocity.cli import EXIT_OK
 from reciprocity.report.options import ReportOptions
-from reciprocity.report.write import write_report
+from reciprocity.report.write import ReportFiles, write_report
 
 HELP = (
     "Write what an audit run gives back: attribution, the obligation ledger, the dataset card, "
-    "Croissant, the EU training-content summary and the model's inherited preferences."
+    "Croissant, the EU training-content summary, the model's inherited preferences and a web "
+    "page of the figures; with --domain, only the page of one site, for its publisher."
 )
 
 
@@ -26,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the builder is a small or medium enterprise: the EU summary lists the top 5%% of "
         "domains by content size (at most 1,000) instead of the top 10%%",
     )
+    parser.add_argument(
+        "--domain",
+        metavar="NAME",
+        help="write only the publisher's page of this registrable domain (domain-NAME.html and "
+        ".json): its documents, each decision and the evidence for it; nothing of other sites",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
@@ -34,9 +41,16 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"writing {name} …", file=sys.stderr)
 
-    report = write_report(
-        args.run_dir, args.out, options=ReportOptions(sme=args.sme), progress=progress
-    )
+    options = ReportOptions(sme=args.sme)
+    report: ReportFiles
+    if args.domain is not None:
+        from reciprocity.report.site_page import write_domain_page  # noqa: PLC0415
+
+        report = write_domain_page(
+            args.run_dir, args.domain, args.out, options=options, progress=progress
+        )
+    else:
+        report = write_report(args.run_dir, args.out, options=options, progress=progress)
     if not args.quiet:
         print(f"report written to {report.folder}/")
         for path in report.files:

@@ -17,6 +17,7 @@ __all__ = [
     "conflicts",
     "exclusions",
     "licences",
+    "reason",
     "refused",
     "totals",
 ]
@@ -137,6 +138,11 @@ _REASON: Final = (
 )
 
 
+def reason(use_column: str) -> str:
+    """The SQL expression over ``d`` that :func:`exclusions` groups the documents not kept by."""
+    return _REASON.format(use=use_column)
+
+
 def _counts(db: duckdb.DuckDBPyConnection, sql: str) -> tuple[Count, ...]:
     rows = db.execute(sql).fetchall()
     return tuple(Count(str(name), int(docs), int(size or 0)) for name, docs, size in rows)
@@ -145,10 +151,9 @@ def _counts(db: duckdb.DuckDBPyConnection, sql: str) -> tuple[Count, ...]:
 def exclusions(db: duckdb.DuckDBPyConnection, use_column: str) -> tuple[Count, ...]:
     """Documents not kept and their bytes, by the reason (``deciding_mechanism``, or
     ``unreadable`` / ``unavailable`` / ``unknown``), most documents first."""
-    reason = _REASON.format(use=use_column)
     return _counts(
         db,
-        f"SELECT {reason} AS reason, count(*) AS n, sum(payload_bytes) FROM d"
+        f"SELECT {reason(use_column)} AS reason, count(*) AS n, sum(payload_bytes) FROM d"
         " WHERE NOT keep GROUP BY reason ORDER BY n DESC, reason",
     )
 

@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Final
 
 from reciprocity.errors import UsageError
-from reciprocity.report import attribution, card, croissant, eu_summary, ledger, preferences
+from reciprocity.report import (
+    attribution,
+    card,
+    croissant,
+    eu_summary,
+    ledger,
+    page,
+    preferences,
+)
 from reciprocity.report.options import ReportOptions
 from reciprocity.report.run import RunFiles, open_run
 
-__all__ = ["OUTPUTS", "ReportFiles", "write_report"]
+__all__ = ["OUTPUTS", "ReportFiles", "report_folder", "write_report"]
 
 Writer = Callable[[RunFiles, Path, ReportOptions], Sequence[Path]]
 
@@ -29,6 +37,7 @@ OUTPUTS: Final[tuple[tuple[str, Writer], ...]] = (
     ("dataset card", card.write),
     ("Croissant", croissant.write),
     ("EU summary", eu_summary.write),
+    ("web page", page.write),
 )
 """(name, writer) in the order they are written; a writer writes its files into the folder it
 is given and returns their paths."""
@@ -40,6 +49,16 @@ class ReportFiles:
 
     folder: Path
     files: tuple[Path, ...]
+
+
+def report_folder(run: RunFiles, out: str | Path | None) -> Path:
+    """The folder a report of ``run`` is written into (``out``, default ``RUN/report``),
+    made when missing; :class:`~reciprocity.errors.UsageError` when it is a file."""
+    folder = Path(out) if out is not None else run.folder / "report"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file: choose a folder for the report")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def write_report(
@@ -55,10 +74,7 @@ def write_report(
     version reads, :class:`~reciprocity.errors.UsageError` when ``out`` is a file.
     """
     run = open_run(run_dir)
-    folder = Path(out) if out is not None else run.folder / "report"
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file: choose a folder for the report")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = report_folder(run, out)
     chosen = options or ReportOptions()
     written: list[Path] = []
     for name, writer in OUTPUTS:

@@ -65,7 +65,18 @@ def bars(
         "axis": {"labelLimit": 220, "labelAngle": -45 if vertical else 0},
     }
     # Documents are whole: no tick between two of them; bytes in SI steps (12k, 3.4M).
-    ticks = {"format": "~s"} if axis == "bytes" else {"format": ",d", "tickMinStep": 1}
+    ticks: dict[str, Any] = (
+        {"format": "~s"} if axis == "bytes" else {"format": ",d", "tickMinStep": 1}
+    )
+    if axis != "bytes":
+        totals: dict[str, float] = {}
+        for v in values:
+            totals[str(v[category])] = totals.get(str(v[category]), 0) + float(v[measure] or 0)
+        largest = int(max(totals.values(), default=0))
+        if largest <= 10:
+            # Vega places ticks at halves on short scales (whatever tickMinStep says), which
+            # ",d" prints twice over (0 1 1 2 2): the whole numbers are given instead.
+            ticks["values"] = list(range(largest + 1))
     amount = {
         "field": measure,
         "type": "quantitative",

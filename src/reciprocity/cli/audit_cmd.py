@@ -76,7 +76,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, metavar="N", help="stop after N documents")
     parser.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="processes, one input file each"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes, one input file each (default 1; with --engine ray: shards at once,"
+        " default the cluster's CPUs)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where documents are decided: this machine (default), or Ray Data"
+        " (pip install 'reciprocity[ray]')",
+    )
+    parser.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="with --engine ray: the Ray cluster to join (default: a new local instance)",
     )
     parser.add_argument("--url-column", default="url", help="URL column of JSONL/Parquet input")
     parser.add_argument("--html-column", help="HTML column of JSONL/Parquet input")
@@ -113,8 +129,15 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be 1 or more")
+    if args.address is not None and args.engine != "ray":
+        raise UsageError("--address needs --engine ray")
+    engine = None
+    if args.engine == "ray":
+        from reciprocity.corpus.ray_engine import RayEngine  # noqa: PLC0415  # optional extra
+
+        engine = RayEngine(args.address, args.workers)
     inputs = list(args.inputs)
     snapshots = list(args.robots)
     if args.sample:
@@ -165,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
             progress=None if not args.quiet else False,
             snapshots=snapshots,
             site_files=site_files,
-            workers=args.workers,
+            workers=args.workers if args.workers is not None else 1,
+            engine=engine,
         )
     finally:
         if loaded is not None:

@@ -33,7 +33,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -51,7 +51,7 @@ from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.plans import UrlRowDecider
 from reciprocity.corpus.policy import AuditPolicy
-from reciprocity.corpus.readers import UrlRows
+from reciprocity.corpus.readers import CorpusReader, UrlRows, detect_format
 from reciprocity.corpus.schema import SCHEMA, SCHEMA_VERSION, USE_COLUMNS
 from reciprocity.errors import InputError, UsageError
 from reciprocity.sources.inputs import (
@@ -66,7 +66,16 @@ from reciprocity.sources.site import SiteSays
 from reciprocity.sources.site_files import KINDS, rsl_links
 from reciprocity.sources.snapshots import SiteSnapshots, origin_of
 
-__all__ = ["BATCH", "ROW_GROUP", "SCHEMA", "AuditResult", "run_audit"]
+__all__ = [
+    "BATCH",
+    "ROW_GROUP",
+    "SCHEMA",
+    "SHARD_PARTS",
+    "AuditResult",
+    "Engine",
+    "Shard",
+    "run_audit",
+]
 
 log = logging.getLogger("reciprocity.audit")
 
@@ -83,6 +92,10 @@ Reader = Callable[..., Iterator[Document]]
 
 URL_PART_BATCHES = 20
 """A URL-only input's parts hold this many batches' rows (20,000 by default)."""
+
+SHARD_PARTS = 25
+"""A Parquet input of more parts than this is shared out, by an engine (``--engine ray``), in
+shards of this many parts: 25,000 documents, or 500,000 URL-only rows."""
 
 PREPARE_DOCUMENTS = 500
 PREPARE_BYTES = 64 << 20
@@ -227,10 +240,11 @@ def _part_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
-def _complete_parts(parts: Path, index: int) -> list[tuple[Path, int]]:
-    """The consecutive parts of input ``index`` a previous attempt completed, with row counts."""
+def _complete_parts(parts: Path, index: int, first: int = 0) -> list[tuple[Path, int]]:
+    """The consecutive parts of input ``index`` from its ``first`` that a previous attempt
+    completed, with row counts."""
     done: list[tuple[Path, int]] = []
-    while (part := parts / f"{index:05d}-{len(done):06d}.parquet").exists():
+    while (part := parts / f"{index:05d}-{first + len(done):06d}.parquet").exists():
         done.append((part, pq.ParquetFile(part).metadata.num_rows))
     return done
 
@@ -282,6 +296,51 @@ class _Job:
         return documents
 
 
+Shard = tuple[int, str, int, "int | None"]
+"""A unit of an engine's work: (input number, its path, its first part, documents at most;
+``None``: to the end of the input). Shards start at part boundaries, so that they write the
+parts one process would, and a shard resumes from its own complete parts."""
+
+Engine = Callable[[_Job, list[Shard]], Iterable[tuple[int, int]]]
+"""Decides shards (:func:`audit_shard` on each, anywhere), giving (parts reused, documents
+covered) per shard as each ends: ``reciprocity.corpus.ray_engine``."""
+
+
+def _parquet_rows(job: _Job, path: Path) -> int | None:
+    """Documents of a Parquet file read by the audit's reader (one per row, an unreadable row
+    group's included), from its footer; ``None`` for other inputs."""
+    if not isinstance(job.reader, CorpusReader) or not path.is_file():
+        return None
+    try:
+        if detect_format(path) != "parquet":
+            return None
+        rows: int = pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # an unreadable file: one shard, whose reader reports it
+        return None
+    return rows
+
+
+def shards(job: _Job, paths: Sequence[Path], parts_per_shard: int = SHARD_PARTS) -> list[Shard]:
+    """The work of a run in shards: an input file each, a large Parquet file in several."""
+    found: list[Shard] = []
+    for index, path in enumerate(paths):
+        rows = _parquet_rows(job, path)
+        size = part_size(job, path)
+        step = size * max(parts_per_shard, 1)
+        if rows is None or rows <= step:
+            found.append((index, str(path), 0, None))
+            continue
+        for first in range(0, rows, step):
+            found.append((index, str(path), first // size, None if first + step >= rows else step))
+    return found
+
+
+def audit_shard(job: _Job, shard: Shard) -> tuple[int, int]:
+    """Decide ``shard`` into its parts: (parts reused, documents covered)."""
+    index, path, first_part, count = shard
+    return _audit_input(job, index, Path(path), count, first_part=first_part)
+
+
 def _prepared(
     documents: Iterator[Document], prepare: Callable[..., object], window: int, agent: str
 ) -> Iterator[Document]:
@@ -328,21 +387,33 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _audit_input(
-    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
+    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None, *, first_part: int = 0
 ) -> tuple[int, int]:
-    """Decide the documents of one input into its parts; (parts reused, documents covered)."""
+    """Decide the documents of one input into its parts, from part ``first_part`` on and at
+    most ``budget`` of them (a shard: :func:`shards`); (parts reused, documents covered)."""
     with _fewer_collections():
-        return _decide_input(job, index, path, budget, bar)
+        return _decide_input(job, index, path, budget, bar, first_part=first_part)
+
+
+def part_size(job: _Job, path: Path) -> int:
+    """Documents per part of input ``path``."""
+    # A URL-only input's rows are cheap: its parts (the unit a kill loses) hold more of them.
+    return job.batch * URL_PART_BATCHES if job.by_site(path) else job.batch
 
 
 def _decide_input(
-    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None
+    job: _Job,
+    index: int,
+    path: Path,
+    budget: int | None,
+    bar: Any = None,
+    *,
+    first_part: int = 0,
 ) -> tuple[int, int]:
     parts, policy, robots = job.parts, job.policy, job.robots
     by_site = job.by_site(path)
-    # A URL-only input's rows are cheap: its parts (the unit a kill loses) hold more of them.
-    batch = job.batch * URL_PART_BATCHES if by_site else job.batch
-    done = _complete_parts(parts, index)
+    batch = part_size(job, path)
+    done = _complete_parts(parts, index, first_part)
     already = sum(rows for _, rows in done)
     if bar is not None:
         bar.update(already)
@@ -350,7 +421,8 @@ def _decide_input(
         return len(done), already  # the last part is short: this input was read to its end
     if budget is not None:
         budget = max(0, budget - already)
-    batch_number = len(done)
+    batch_number = first_part + len(done)
+    start = first_part * batch + already
     rows: list[dict[str, Any]] = []
     found: list[InputFile] = []
     decided = already
@@ -367,7 +439,7 @@ def _decide_input(
     if by_site:
         held: list[pa.Table] = []
         size = 0
-        for table in job.tables(path, already, budget):
+        for table in job.tables(path, start, budget):
             while table.num_rows:
                 piece = table.slice(0, batch - size)
                 table = table.slice(piece.num_rows)
@@ -387,7 +459,7 @@ def _decide_input(
             write(pa.concat_tables(held) if held else SCHEMA.empty_table())
         return len(done), decided
 
-    for document in job.documents(path, already, budget):
+    for document in job.documents(path, start, budget):
         rows.append(decide(document, robots, policy))
         site_file = site_file_record(document)
         if site_file is not None:
@@ -526,6 +598,8 @@ def run_audit(
     site_files: Sequence[str | Path] = (),
     batch: int = BATCH,
     workers: int = 1,
+    engine: Engine | None = None,
+    shard_parts: int = SHARD_PARTS,
 ) -> AuditResult:
     """Decide every document of ``inputs`` under ``policy``; write ``out``; resume if started.
 
@@ -535,6 +609,9 @@ def run_audit(
     input from its N-th. With ``workers`` > 1 the inputs are decided in that many processes,
     one input file per task (``reader`` and ``robots`` must then pickle: a module-level
     function or a ``functools.partial`` of one); a ``limit`` keeps the run in one process.
+    ``engine`` decides the inputs instead, in shards of at most ``shard_parts`` parts
+    (:func:`shards`), wherever it runs them (the run folder must be on a disk they all see);
+    what the inputs' own site files change is then decided again in this process.
     """
     paths = [Path(p) for p in inputs]
     for path in paths:
@@ -580,14 +657,20 @@ def run_audit(
     )
 
     show = sys.stderr.isatty() if progress is None else progress
-    bar = _progress(limit, show)
+    distributed = engine is not None and limit is None
+    # An engine shows its own progress (Ray Data: on the terminal and in its dashboard).
+    bar = _progress(limit, show and not distributed)
     resumed = 0
     job = _Job(parts, policy, robots, reader, batch)
-    parallel = workers > 1 and limit is None and len(paths) > 1
+    parallel = distributed or (workers > 1 and limit is None and len(paths) > 1)
     # One pool for both readings: forking once the checksum thread runs could deadlock a child.
-    pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
+    pool = ProcessPoolExecutor(max_workers=workers) if parallel and not distributed else None
     try:
-        if pool is not None:
+        if engine is not None and distributed:
+            sums.start()
+            for reused, _ in engine(job, shards(job, paths, shard_parts)):
+                resumed += reused
+        elif pool is not None:
             # One input file per task: parts are per input, so workers never share a file.
             tasks = [
                 pool.submit(_audit_input, job, index, path, None)

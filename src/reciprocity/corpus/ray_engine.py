@@ -1,0 +1,95 @@
+"""The audit on Ray Data (``reciprocity audit --engine ray``; ``pip install 'reciprocity[ray]'``).
+
+The run is the local engine's (:func:`~reciprocity.corpus.audit.run_audit`): same parts, same
+assembly, same ``run.json``; only who decides the shards changes. The shards (an input file
+each, a large Parquet file in ranges of its rows; :func:`~reciprocity.corpus.audit.shards`)
+become a Ray dataset of one row per shard, and a ``map`` over it decides each into its parts,
+one Ray task per shard. Ray shows its progress on the terminal and in its dashboard.
+
+- **Same rows.** A shard starts at a part boundary and writes the parts one process would,
+  named by input and part number; the driver assembles them in that order.
+- **A worker that dies** (its process killed, its node lost) has its task run again by Ray
+  Data (which retries a task on a system failure, without limit; an error the task raises is
+  not retried: it is the run's), and the retry resumes from the parts the shard completed.
+  **A driver that dies**, or a run that fails, leaves the complete parts: the same command
+  again resumes every shard.
+- **Snapshots** travel as the path of their on-disk index in ``RUN/.snapshots/``: every task
+  opens it read-only, nothing is loaded on one node for all. On a cluster, the run folder (and
+  the inputs) must be on a disk every node sees, and reciprocity installed on each node.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from reciprocity.corpus.audit import Shard, _Job, audit_shard
+from reciprocity.errors import ReciprocityError, UsageError
+
+__all__ = ["RayEngine"]
+
+
+def _ray() -> Any:
+    try:
+        import ray  # noqa: PLC0415  # an optional extra, loaded only for this engine
+        import ray.data  # noqa: PLC0415
+    except ImportError:
+        raise UsageError("ray is not installed: pip install 'reciprocity[ray]'") from None
+    return ray
+
+
+def _decide(job: _Job, row: dict[str, Any]) -> dict[str, Any]:
+    shard: Shard = (int(row["index"]), str(row["path"]), int(row["first_part"]), row["count"])
+    reused, decided = audit_shard(job, shard)
+    return {"reused": reused, "decided": decided}
+
+
+def _cause(error: BaseException) -> ReciprocityError | None:
+    """The reciprocity error a Ray task raised, from inside Ray's wrappers."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        if isinstance(found, ReciprocityError):
+            return found
+        seen.add(id(found))
+        found = getattr(found, "cause", None) or found.__cause__
+    return None
+
+
+class RayEngine:
+    """An :data:`~reciprocity.corpus.audit.Engine` on Ray Data: on the Ray instance already
+    started in this process, else on the cluster at ``address``, else on a new local one
+    (stopped when the run ends). ``workers``: shards decided at once (``None``: as many as
+    the cluster has CPUs)."""
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        self.ray = _ray()
+        self.address = address
+        self.workers = workers
+
+    def __call__(self, job: _Job, shards: list[Shard]) -> Iterator[tuple[int, int]]:
+        ray = self.ray
+        started = False
+        if not ray.is_initialized():
+            ray.init(address=self.address)
+            started = True
+        try:
+            items = [{"index": i, "path": p, "first_part": f, "count": c} for i, p, f, c in shards]
+            dataset = ray.data.from_items(items, override_num_blocks=max(len(items), 1))
+            decided = dataset.map(
+                functools.partial(_decide, job),
+                num_cpus=1,
+                concurrency=self.workers,
+            )
+            try:
+                for row in decided.iter_rows():
+                    yield int(row["reused"]), int(row["decided"])
+            except Exception as exc:
+                cause = _cause(exc)
+                if cause is not None:
+                    raise cause from None
+                raise
+        finally:
+            if started:
+                ray.shutdown()

@@ -1,0 +1,95 @@
+"""Generated corpora for the scale tests: documents with signals of every kind, as Parquet,
+JSONL and URL-only Parquet files, and the robots.txt snapshot of their hosts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from reciprocity.sources.snapshots import SnapshotEntry, write_snapshot_warc
+
+CRAWLED = datetime(2026, 6, 1, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 5, 30, tzinfo=timezone.utc)
+PAGE = "<html><head><title>t{n}</title>{head}</head><body><p>text</p></body></html>"
+_OPEN = b"User-agent: *\nAllow: /\n"
+
+# name: (robots.txt status or None for no snapshot, body, page headers, page head)
+KINDS: dict[str, tuple[int | None, bytes, list[list[str]], str]] = {
+    "open": (200, _OPEN, [], ""),
+    "ccbot-blocked": (200, b"User-agent: CCBot\nDisallow: /\n", [], ""),
+    "paths": (200, b"User-agent: *\nDisallow: /private/\n", [], ""),
+    "robots-503": (503, b"", [], ""),
+    "no-snapshot": (None, b"", [], ""),
+    "aipref": (200, _OPEN, [["Content-Usage", "train-ai=n, search=y"]], ""),
+    "noai-header": (200, _OPEN, [["X-Robots-Tag", "noai"]], ""),
+    "noai-meta": (200, _OPEN, [], '<meta name="robots" content="noai">'),
+    "cc-by": (200, _OPEN, [], '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'),
+    "signal": (200, b"User-agent: *\nContent-Signal: ai-train=no, search=yes\nAllow: /\n", [], ""),
+}  # fmt: skip
+
+
+def write_robots(path: Path) -> Path:
+    text = [("Content-Type", "text/plain")]
+    entries: list[SnapshotEntry] = [
+        (f"https://{kind}.example/robots.txt", FETCHED, status, text, body)
+        for kind, (status, body, _, _) in KINDS.items()
+        if status is not None
+    ]
+    write_snapshot_warc(path, entries)
+    return path
+
+
+def document_rows(count: int) -> list[dict[str, Any]]:
+    """``count`` documents spread over the kinds' hosts, with an odd row now and then."""
+    kinds = list(KINDS)
+    rows: list[dict[str, Any]] = []
+    for n in range(count):
+        kind = kinds[n % len(kinds)]
+        _, _, headers, head = KINDS[kind]
+        section = "private" if n % 7 == 0 else "pub"
+        url: str | None = f"https://{kind}.example/{section}/{n}.html"
+        if n % 97 == 13:
+            url = None  # an error row
+        elif n % 89 == 11:
+            url = f"not a url {n}"
+        rows.append(
+            {
+                "url": url,
+                "html": PAGE.format(n=n, head=head),
+                "headers": [["Content-Type", "text/html; charset=utf-8"], *headers],
+                "date": (CRAWLED + timedelta(minutes=n)).isoformat(),
+                "id": f"doc-{n}",
+            }
+        )
+    return rows
+
+
+def write_documents(path: Path, rows: list[dict[str, Any]], row_group: int = 400) -> Path:
+    """``rows`` as Parquet (``.parquet``) or JSON Lines (any other name)."""
+    if path.suffix == ".parquet":
+        pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=row_group)
+    else:
+        with path.open("w", encoding="utf-8") as file:
+            for row in rows:
+                file.write(json.dumps(row) + "\n")
+    return path
+
+
+def write_urls(path: Path, count: int, row_group: int = 5000) -> Path:
+    """A URL-only Parquet file (url, date, id), as FineWeb-style datasets are audited."""
+    rows = document_rows(count)
+    dates = [CRAWLED + timedelta(minutes=n) for n in range(count)]
+    table = pa.table(
+        {
+            "url": pa.array([r["url"] for r in rows], pa.string()),
+            "date": pa.array(dates, pa.timestamp("us", "UTC")),
+            "id": pa.array([r["id"] for r in rows], pa.string()),
+        }
+    )
+    pq.write_table(table, path, row_group_size=row_group)
+    return path

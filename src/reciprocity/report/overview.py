@@ -30,6 +30,7 @@ from reciprocity.report.tally import (
     totals,
 )
 from reciprocity.resolve import COLUMN
+from reciprocity.urls import registrable_domain
 from reciprocity.uses import USES, Stance
 
 __all__ = ["FORMAT", "SMALL_SITE", "STATES", "TOP_DOMAINS", "Scope", "figures", "quote", "scoped"]
@@ -59,7 +60,16 @@ class Scope:
 
     @property
     def where(self) -> str:
-        return "TRUE" if self.domain is None else f"{NAME} = {quote(self.domain)}"
+        """The SQL condition of the scope's rows: ``NAME = domain``, written as comparisons of
+        plain columns so that DuckDB reads the other columns of the matching row groups only
+        (an expression over columns is evaluated after every column of every row is read)."""
+        if self.domain is None:
+            return "TRUE"
+        if registrable_domain(self.domain) == self.domain:
+            # A registrable name is the domain of every row on it; no row whose domain is null
+            # (an IP address, a public suffix) has it as host.
+            return f"domain = {quote(self.domain)}"
+        return f"domain IS NULL AND host = {quote(self.domain)}"
 
     def rows(self, condition: str) -> str:
         """The query, run in the run's folder, that lists the rows a figure counts."""

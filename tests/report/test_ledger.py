@@ -123,3 +123,31 @@ def test_refused_and_declined(book: dict[str, Any], rows: list[dict[str, Any]]) 
             declined.update(k for k, _, _ in offers if k not in book["run"]["accepted"])
     assert {e["kind"]: e["documents"] for e in book["declined"]} == dict(declined)
     assert declined == {"direct-contribution": 1}
+
+
+def test_a_document_owing_one_duty_twice_counts_once_per_duty(
+    report_run: Path, tmp_path: Path
+) -> None:
+    """Two obligations of one duty (a CC BY licence's credit and credit accepted for a CC
+    signal) are two obligations but one document owing attribution."""
+    import shutil
+
+    import pyarrow as pa
+
+    run = tmp_path / "run"
+    shutil.copytree(report_run, run, ignore=shutil.ignore_patterns("report"))
+    table = pq.read_table(run / "decisions.parquet")
+    rows = table.to_pylist()
+    essay = next(r for r in rows if r["url"] == "https://www.alpha.example/essay")
+    essay["obligations"] = [*essay["obligations"], {"kind": "attribution", "url": None,
+                                                    "detail": None}]  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), run / "decisions.parquet")
+    (path,) = ledger.write(open_run(run), tmp_path, ReportOptions(generated=GENERATED))
+    book = json.loads(path.read_text("utf-8"))
+    owing = sum(
+        1 for r in rows if r["keep"] and any(o["kind"] == "attribution" for o in r["obligations"])
+    )
+    attribution = next(e for e in book["by_kind"] if e["kind"] == "attribution")
+    assert attribution["documents"] == owing == 4
+    unlicensed = next(e for e in book["obligations"] if e["kind"] == "attribution" and not e["url"])
+    assert unlicensed["documents"] == 2  # the credit page and the essay's added one

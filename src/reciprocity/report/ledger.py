@@ -31,15 +31,17 @@ __all__ = ["FORMAT", "Ledger", "LedgerEntry", "ledger", "write"]
 
 FORMAT: Final = "reciprocity.obligations/1"
 
-# One row per (kept document, distinct obligation), with whether a deny of that document named
-# the duty among what would lift it (then the run's acceptance is what let it through).
+# One row per (kept document, distinct obligation), with the document's number (``doc``) and
+# whether a deny of that document named the duty among what would lift it (then the run's
+# acceptance is what let it through).
 _OWED: Final = """
-    SELECT coalesce(domain, nullif(host, ''), '(none)') AS domain, payload_bytes AS bytes,
+    SELECT doc, coalesce(domain, nullif(host, ''), '(none)') AS domain, payload_bytes AS bytes,
            o.kind AS kind, o.url AS url, o.detail AS detail,
            list_contains($accepted, o.kind) AND list_contains(flatten(list_transform(evidence,
                lambda e: list_transform(e.exceptions, lambda x: x.kind))), o.kind) AS accepted
-    FROM (SELECT domain, host, payload_bytes, evidence, unnest(list_distinct(obligations)) AS o
-          FROM d WHERE keep)
+    FROM (SELECT doc, domain, host, payload_bytes, evidence,
+                 unnest(list_distinct(obligations)) AS o
+          FROM (SELECT row_number() OVER () AS doc, * FROM d WHERE keep))
 """
 
 
@@ -106,7 +108,9 @@ def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
     use = run.use_column
     # DDL cannot be prepared: the accepted duties (names from the duty registry) are quoted in.
     literal = "[" + ", ".join("'" + a.replace("'", "''") + "'" for a in accepted) + "]::VARCHAR[]"
-    db.execute(f"CREATE OR REPLACE TEMP VIEW owed_rows AS {_OWED.replace('$accepted', literal)}")
+    # Made once: the queries below read it three times, and making it reads every kept
+    # document's evidence (the widest column).
+    db.execute(f"CREATE OR REPLACE TEMP TABLE owed_rows AS {_OWED.replace('$accepted', literal)}")
 
     def rows(sql: str) -> list[tuple[Any, ...]]:
         return db.execute(sql).fetchall()
@@ -120,7 +124,7 @@ def ledger(db: duckdb.DuckDBPyConnection, run: RunFiles) -> Ledger:
         "SELECT kind, NULL, NULL, count(*), sum(bytes), count(*) FILTER (accepted),"
         " count(*) FILTER (NOT accepted) FROM ("
         "  SELECT kind, any_value(bytes) AS bytes, bool_or(accepted) AS accepted"
-        "  FROM (SELECT *, row_number() OVER () AS n FROM owed_rows) GROUP BY kind, n"
+        "  FROM owed_rows GROUP BY kind, doc"
         ") GROUP BY kind ORDER BY count(*) DESC, kind"
     )
     obligations = rows(

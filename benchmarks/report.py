@@ -41,6 +41,8 @@ CACHE = ROOT / ".cache" / "bench"
 VERSION = 1
 BASE_RECORDS, BASE_HOSTS = 20_000, 500
 TARGET_SECONDS = 60
+TARGET_ROWS = 1_000_000
+"""The time target (issue 15) is for a run of this many rows; larger runs print their time."""
 TARGET_RSS_MIB = 1024
 ROW_GROUP = 100_000
 
@@ -145,11 +147,15 @@ def _measure(code: str, *args: str) -> tuple[float, float]:
         return took, int(Path(peak.name).read_text() or 0) / 1024
 
 
-def _verdict(what: str, took: float, rss: float) -> None:
+def _verdict(what: str, rows: int, took: float, rss: float) -> None:
+    timed = (
+        f"{'PASS' if took < TARGET_SECONDS else 'MISS'}  {what} in {took:.1f} s "
+        f"(target < {TARGET_SECONDS} s at {TARGET_ROWS:,} rows); "
+        if rows <= TARGET_ROWS
+        else f"{what} in {took:.1f} s (no time target beyond {TARGET_ROWS:,} rows); "
+    )
     print(
-        f"  {'PASS' if took < TARGET_SECONDS else 'MISS'}  {what} in {took:.1f} s "
-        f"(target < {TARGET_SECONDS} s); "
-        f"{'PASS' if rss <= TARGET_RSS_MIB else 'MISS'}  peak RSS {rss:.0f} MiB "
+        f"  {timed}{'PASS' if rss <= TARGET_RSS_MIB else 'MISS'}  peak RSS {rss:.0f} MiB "
         f"(target <= {TARGET_RSS_MIB} MiB)"
     )
 
@@ -180,17 +186,17 @@ def main() -> None:
     print(f"  pyarrow reads every column  {read:8.2f} s")
     print(f"  reciprocity report          {took:8.2f} s  ({took / read:.1f}x the read)")
     print(f"  wrote {', '.join(written)}")
-    _verdict(f"report of {rows:,} rows", took, rss)
+    _verdict(f"report of {rows:,} rows", rows, took, rss)
     print(
         f"  web page alone              {page_took:8.2f} s  peak RSS {page_rss:.0f} MiB; "
         f"report.html {html_size:,} bytes, report.json {json_size:,} bytes"
     )
-    _verdict("report.html", page_took, page_rss)
+    _verdict("report.html", rows, page_took, page_rss)
     print(
         f"  --domain {largest} ({site_docs:,} documents)  {site_took:.2f} s  "
         f"peak RSS {site_rss:.0f} MiB; page {site_size:,} bytes"
     )
-    _verdict("the publisher's page", site_took, site_rss)
+    _verdict("the publisher's page", rows, site_took, site_rss)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -160,8 +162,21 @@ def mixed_line_endings_robots(n: int) -> bytes:
 
 
 def gzip_bomb(n: int) -> bytes:
-    """``n`` zero bytes, gzipped (about a thousandth of ``n`` on the wire)."""
-    return gzip.compress(b"\0" * n, compresslevel=9, mtime=0)
+    """At least ``n`` zero bytes, gzipped (about a thousandth of ``n`` on the wire).
+
+    One deflated mebibyte, flushed so that it stands alone, repeated: built in a fraction of
+    the time compressing ``n`` bytes would take, and a valid gzip member all the same."""
+    piece = bytes(1 << 20)
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflater.compress(piece) + deflater.flush(zlib.Z_FULL_FLUSH)
+    end = deflater.flush(zlib.Z_FINISH)
+    count = max(1, -(-n // len(piece)))
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(piece, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, (count * len(piece)) & 0xFFFFFFFF)
+    return header + block * count + end + trailer
 
 
 def xml_bomb(n: int) -> bytes:

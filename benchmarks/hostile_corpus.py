@@ -18,6 +18,7 @@ __all__ = [
     "HOSTILE_NAMES",
     "MixedWarc",
     "Piece",
+    "arc_record",
     "chunked_lie",
     "deep_wildcards",
     "gzip_bomb",
@@ -51,6 +52,20 @@ def warc_record(n: int, *, lie: int = 0, body: bytes | None = None) -> bytes:
         f"Content-Length: {len(http) + lie}\r\n\r\n"
     ).encode()
     return head + http + b"\r\n\r\n"
+
+
+ARC_FILEDESC = (
+    b"filedesc://hostile.arc 0.0.0.0 20240101000000 text/plain 76\n"
+    b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n\n"
+)
+
+
+def arc_record(n: int, *, lie: int = 0) -> bytes:
+    """An ARC v1 record for ``https://example.com/<n>`` whose length is off by ``lie`` bytes."""
+    body = f"<html><head><title>page {n}</title></head><body>hello {n}</body></html>".encode()
+    http = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    header = f"https://example.com/{n} 192.0.2.1 20240101000000 text/html {len(http) + lie}\n"
+    return header.encode() + http + b"\n"
 
 
 @dataclass(frozen=True, slots=True)

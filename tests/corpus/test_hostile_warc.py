@@ -1,5 +1,5 @@
-"""Hostile WARC files (issue 19): every good record gives its document, every bad record exactly
-one error row at its own offset, and no record goes missing without a row."""
+"""Hostile WARC and ARC files (issue 19): every good record gives its document, every bad record
+exactly one error row at its own offset, and no record goes missing without a row."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from reciprocity.corpus.document import Document
 from reciprocity.corpus.readers import read_documents
 
 sys.path.append(str(ROOT / "benchmarks"))
-from hostile_corpus import MixedWarc, mixed_warc, warc_record
+from hostile_corpus import ARC_FILEDESC, MixedWarc, arc_record, mixed_warc, warc_record
 
 
 def _read(path: Path) -> list[Document]:
@@ -137,3 +137,20 @@ def test_audit_of_a_hostile_warc_keeps_the_good_rows_and_exits_1(tmp_path: Path)
             assert row["keep"] is False
             assert row["train_ai"] == "unavailable"
             assert row["train_ai_detail"]["deciding"] is None
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["per-record-gzip", "plain"])
+def test_lying_arc_lengths(tmp_path: Path, gzipped: bool) -> None:
+    records = [ARC_FILEDESC, arc_record(1), arc_record(2, lie=30), arc_record(3)]
+    records += [arc_record(4, lie=-10), arc_record(5)]
+    chunks = [gzip.compress(r, mtime=0) if gzipped else r for r in records]
+    path = tmp_path / ("lie.arc.gz" if gzipped else "lie.arc")
+    path.write_bytes(b"".join(chunks))
+    documents = _read(path)
+    starts = [sum(len(c) for c in chunks[:i]) for i in range(len(chunks))]
+    assert [d.offset for d in documents] == starts[1:]
+    assert [d.url for d in documents] == [f"https://example.com/{n}" for n in range(1, 6)]
+    assert [d.error is None for d in documents] == [True, False, True, False, True]
+    too_short = documents[3].error
+    assert too_short is not None
+    assert "lying length in the ARC record" in too_short

@@ -90,6 +90,9 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
     next line that is an ARC header."""
     position = 0
     lost: int | None = None  # where unreadable lines started, while skipping them
+    # Re-reading is possible in a file or a member, not in a decompressing stream.
+    seekable = stream.seekable()
+    liar = False  # skipping the bytes of a record reported for its length, to the next header
     while True:
         at = position
         try:
@@ -114,9 +117,10 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
             continue
         header = arc_header(line)
         if header is None:
-            if lost is None:
+            if lost is None and not liar:
                 lost = at
             continue
+        liar = False
         if lost is not None:
             yield _error(
                 source,
@@ -136,11 +140,32 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
             yield _error(source, offset, message, url=header[0], date=header[1], length=length)
             return
         position += got
+        if got == length and seekable and not _ends_record(stream):
+            # The length lies: the record's bytes cannot be trusted, and the next record may
+            # start inside them. Its one row is the error; reading goes on from its block.
+            message = (
+                f"lying length in the ARC record at offset {offset}: no record ends "
+                f"{length} bytes after its header"
+            )
+            yield _error(source, offset, message, url=header[0], date=header[1], length=length)
+            stream.seek(position - got)
+            position -= got
+            liar = True
+            continue
         document = _arc_document(source, offset, header, block, got)
         if document is not None:
             yield document
         if got < length:
             return  # the stream ended inside the record
+
+
+def _ends_record(stream: IO[bytes]) -> bool:
+    """Whether a record's block is followed by its closing newline, the end, or straight by the
+    next header (as some writers leave it); the stream is left where it was."""
+    at = stream.tell()
+    following = stream.readline(MAX_HEADER)
+    stream.seek(at)
+    return not following.strip() or arc_header(following) is not None
 
 
 def _discard(stream: IO[bytes], count: int) -> int:

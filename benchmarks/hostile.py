@@ -66,7 +66,7 @@ def _xml(n: int) -> Callable[[], object]:
 
 def _chunked(n: int) -> Callable[[], object]:
 
-    body = b"".join(b"1\r\nx\r\n" for _ in range(n)) + hostile.chunked_lie(1 << 40)
+    body = b"1\r\nx\r\n" * n + hostile.chunked_lie(1 << 40)
     return lambda: dechunk(body)
 
 

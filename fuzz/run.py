@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import itertools
 import os
 import re
 import subprocess
@@ -28,17 +29,17 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from fuzz.targets import TARGETS  # noqa: E402  (after the path is set)
+from fuzz.targets import INSTRUMENTED, TARGETS  # noqa: E402  (after the path is set)
 
 CACHE = ROOT / ".cache" / "fuzz"
 _DONE = re.compile(r"#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)")
 _STAT = re.compile(r"#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)")
 
 
-def _write_seeds(target: str, folder: Path) -> int:
+def _write_seeds(target: str, folder: Path, most: int | None = None) -> int:
     module = importlib.import_module(f"fuzz.targets.{target}")
     count = 0
-    for data in module.seeds():
+    for data in itertools.islice(module.seeds(), most):
         name = hashlib.sha1(data).hexdigest()
         (folder / name).write_bytes(data)
         count += 1
@@ -49,7 +50,18 @@ def _child(target: str, args: list[str]) -> None:
     """Inside the fuzzing process: instrument the project's code, then hand over to libFuzzer."""
     import atheris  # noqa: PLC0415  (only here: the parent runs without it)
 
-    with atheris.instrument_imports(include=["reciprocity"]):
+    # atheris includes whole top-level packages; the rest of the project is excluded by name.
+    wanted = INSTRUMENTED[target]
+    # Named from the files (importing the packages to list them would import the targets early).
+    src = ROOT / "src"
+    project = [
+        ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        for path in (src / "reciprocity").rglob("*.py")
+    ]
+    others = [
+        name for name in project if not any(name == w or name.startswith(f"{w}.") for w in wanted)
+    ]
+    with atheris.instrument_imports(include=["reciprocity"], exclude=others):
         module = importlib.import_module(f"fuzz.targets.{target}")
     atheris.Setup([sys.argv[0], *args], module.one_input)
     atheris.Fuzz()
@@ -64,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=10, help="seconds one input may take")
     parser.add_argument("--rss-mb", type=int, default=2048, help="memory the process may use")
     parser.add_argument("--max-len", type=int, default=256 << 10, help="largest input tried")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="the test suite's short run: 50 seeds, the saved corpus neither read nor grown",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.list:
@@ -83,12 +100,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    corpus = CACHE / options.target
     findings = CACHE / f"{options.target}-findings"
-    corpus.mkdir(parents=True, exist_ok=True)
     findings.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"fuzz-{options.target}-seeds-") as seeds:
-        count = _write_seeds(options.target, Path(seeds))
+    with (
+        tempfile.TemporaryDirectory(prefix=f"fuzz-{options.target}-seeds-") as seeds,
+        tempfile.TemporaryDirectory(prefix=f"fuzz-{options.target}-new-") as scratch,
+    ):
+        corpus = Path(scratch) if options.smoke else CACHE / options.target
+        corpus.mkdir(parents=True, exist_ok=True)
+        count = _write_seeds(options.target, Path(seeds), 50 if options.smoke else None)
         flags = [
             f"-timeout={options.timeout}",
             f"-rss_limit_mb={options.rss_mb}",

@@ -40,7 +40,7 @@ def _read_arc(path: Path, source: str) -> Iterator[Document]:
         if kind == "gzip" and per_record_gzip(fh, arc_record_length):
             yield from _arc_members(fh, source, size)
         elif kind is None:
-            yield from _arc_records(fh, source)
+            yield from _arc_records(fh, source, rewindable=True)
         else:
             fh.seek(0)  # the per-record check above moved it
             with decompressing(fh, kind) as stream:
@@ -84,14 +84,17 @@ def _arc_document(
     )
 
 
-def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Iterator[Document]:
+def _arc_records(
+    stream: IO[bytes], source: str, base: int | None = None, *, rewindable: bool = False
+) -> Iterator[Document]:
     """Records of an uncompressed ARC stream; ``base`` (a gzip member offset) replaces the
     stream's own offsets. A header that does not parse is reported once and skipped to the
-    next line that is an ARC header."""
+    next line that is an ARC header. In a ``rewindable`` stream (a file, a member in memory;
+    not a decompressing stream, which seeks back by decompressing again from its start), a
+    record whose length does not end at a record is its one error row."""
     position = 0
     lost: int | None = None  # where unreadable lines started, while skipping them
-    # Re-reading is possible in a file or a member, not in a decompressing stream.
-    seekable = stream.seekable()
+    seekable = rewindable
     liar = False  # skipping the bytes of a record reported for its length, to the next header
     while True:
         at = position
@@ -181,7 +184,7 @@ def _arc_members(fh: IO[bytes], source: str, size: int) -> Iterator[Document]:
     while pos < size:
         member = inflate_member(fh, pos, keep=MAX_PAYLOAD + MAX_HEADER)
         if member.status == "ok" and member.end is not None:
-            yield from _arc_records(io.BytesIO(member.head), source, base=pos)
+            yield from _arc_records(io.BytesIO(member.head), source, base=pos, rewindable=True)
             if _only_padding(fh, member.end):
                 return
             pos = member.end

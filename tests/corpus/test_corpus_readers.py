@@ -373,8 +373,14 @@ def test_plain_warc_with_a_wrong_content_length(tmp_path: Path, delta: int) -> N
     (broken,) = errors(documents)
     assert broken.error is not None
     assert "Content-Length" in broken.error
-    # Reading resumed at the next WARC record: every response is still there.
-    assert [d.record_id for d in documents if d.error is None] == expected
+    # The lying record is the error row (its own, at its offset); reading resumed at the next
+    # WARC record, and every other response is still there.
+    starts = [m.start() for m in re.finditer(rb"WARC/1\.0\r\n", raw)]
+    assert broken.offset == starts[index]
+    assert [d.record_id for d in documents if d.error is None] == [
+        r for r in expected if r != broken.record_id
+    ]
+    assert len(documents) == len(expected) + (index != 2)
 
 
 def test_plain_warc_truncated(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def _read_arc(path: Path, source: str) -> Iterator[Document]:
         if kind == "gzip" and per_record_gzip(fh, arc_record_length):
             yield from _arc_members(fh, source, size)
         elif kind is None:
-            yield from _arc_records(fh, source)
+            yield from _arc_records(fh, source, rewindable=True)
         else:
             fh.seek(0)  # the per-record check above moved it
             with decompressing(fh, kind) as stream:
@@ -84,12 +84,18 @@ def _arc_document(
     )
 
 
-def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Iterator[Document]:
+def _arc_records(
+    stream: IO[bytes], source: str, base: int | None = None, *, rewindable: bool = False
+) -> Iterator[Document]:
     """Records of an uncompressed ARC stream; ``base`` (a gzip member offset) replaces the
     stream's own offsets. A header that does not parse is reported once and skipped to the
-    next line that is an ARC header."""
+    next line that is an ARC header. In a ``rewindable`` stream (a file, a member in memory;
+    not a decompressing stream, which seeks back by decompressing again from its start), a
+    record whose length does not end at a record is its one error row."""
     position = 0
     lost: int | None = None  # where unreadable lines started, while skipping them
+    seekable = rewindable
+    liar = False  # skipping the bytes of a record reported for its length, to the next header
     while True:
         at = position
         try:
@@ -114,9 +120,10 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
             continue
         header = arc_header(line)
         if header is None:
-            if lost is None:
+            if lost is None and not liar:
                 lost = at
             continue
+        liar = False
         if lost is not None:
             yield _error(
                 source,
@@ -136,11 +143,32 @@ def _arc_records(stream: IO[bytes], source: str, base: int | None = None) -> Ite
             yield _error(source, offset, message, url=header[0], date=header[1], length=length)
             return
         position += got
+        if got == length and seekable and not _ends_record(stream):
+            # The length lies: the record's bytes cannot be trusted, and the next record may
+            # start inside them. Its one row is the error; reading goes on from its block.
+            message = (
+                f"lying length in the ARC record at offset {offset}: no record ends "
+                f"{length} bytes after its header"
+            )
+            yield _error(source, offset, message, url=header[0], date=header[1], length=length)
+            stream.seek(position - got)
+            position -= got
+            liar = True
+            continue
         document = _arc_document(source, offset, header, block, got)
         if document is not None:
             yield document
         if got < length:
             return  # the stream ended inside the record
+
+
+def _ends_record(stream: IO[bytes]) -> bool:
+    """Whether a record's block is followed by its closing newline, the end, or straight by the
+    next header (as some writers leave it); the stream is left where it was."""
+    at = stream.tell()
+    following = stream.readline(MAX_HEADER)
+    stream.seek(at)
+    return not following.strip() or arc_header(following) is not None
 
 
 def _discard(stream: IO[bytes], count: int) -> int:
@@ -156,7 +184,7 @@ def _arc_members(fh: IO[bytes], source: str, size: int) -> Iterator[Document]:
     while pos < size:
         member = inflate_member(fh, pos, keep=MAX_PAYLOAD + MAX_HEADER)
         if member.status == "ok" and member.end is not None:
-            yield from _arc_records(io.BytesIO(member.head), source, base=pos)
+            yield from _arc_records(io.BytesIO(member.head), source, base=pos, rewindable=True)
             if _only_padding(fh, member.end):
                 return
             pos = member.end

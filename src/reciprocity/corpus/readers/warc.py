@@ -33,6 +33,8 @@ the head of its HTML, so a larger capture is kept cut, not refused."""
 _SCAN_BLOCK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b\x08"  # with the deflate method byte: fewer false hits when resyncing
 _WARC_VERSION = re.compile(rb"WARC/\d+\.\d+\r?\n")
+_CUT_START = re.compile(rb"WARC/\d+\.\d+\r?\nWARC-[A-Za-z-]+:")
+_TRAILER = 4  # the CRLF CRLF after a record's block, inside its gzip member
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,13 @@ class _Seen:
 
 @dataclass(frozen=True, slots=True)
 class _Stop:
-    """Where a FastWARC pass started, the last record it gave, and what stopped it."""
+    """Where a FastWARC pass started, the last record it gave, what stopped it, and the
+    document of that record not yet given (``None``: it gave none, or was given)."""
 
     pos: int
     last: _Seen | None
     failure: str | None
+    pending: Document | None = None
 
 
 def _read_warc(path: Path, source: str) -> Iterator[Document]:
@@ -91,30 +95,34 @@ def _warc_framed(
     while pos < size:
         fh.seek(pos)
         last: WarcRecord | None = None
+        # A record's document is given only once the next record has parsed: a Content-Length
+        # that lies shows in what follows the record, and then its row must be the error.
+        pending: Document | None = None
         failure: str | None = None
         for record in _fastwarc(native if pos == 0 and native is not None else fh):
             if isinstance(record, BaseException):
                 failure = _describe(record)
                 break
+            if pending is not None:
+                yield pending
+                pending = None
             last = record
             outcome = _warc_document(record, source)
             if outcome is None:
                 continue
-            document, broken = outcome
-            if document.error is not None:
-                reported.add(document.offset)
-            yield document
+            pending, broken = outcome
+            if pending.error is not None:
+                reported.add(pending.offset)
             if broken:
-                failure = document.error
+                failure = pending.error
                 break
         # What recovery needs of the last record, taken only now (not for every record).
         seen = None if last is None else _Seen(last.stream_pos, str(last.record_type))
+        stop = _Stop(pos, seen, failure, pending)
         if gzipped:
-            resume = yield from _recover_gzip(fh, source, _Stop(pos, seen, failure), reported)
+            resume = yield from _recover_gzip(fh, source, stop, reported)
         else:
-            resume = yield from _recover_plain(
-                fh, source, size, _Stop(pos, seen, failure), reported
-            )
+            resume = yield from _recover_plain(fh, source, size, stop, reported)
         if resume is None or resume <= pos:
             return
         pos = resume
@@ -249,8 +257,10 @@ def _known_from_head(head: bytes) -> tuple[dict[str, Any], str]:
 
 def _gzip_starts(fh: IO[bytes], at: int, accept: Callable[[bytes], bool]) -> bool:
     # Enough output for an ARC header line (a URL can be long); a WARC needs its first line only.
+    # A member that breaks after its first line still starts a record: accepted, its damage is
+    # reported when reading it fails, where skipping it would lose the record without a row.
     member = inflate_member(fh, at, keep=2048, stop_after=2048)
-    return member.status in ("ok", "longer") and accept(member.head)
+    return member.status != "not-gzip" and accept(member.head)
 
 
 def _scan(fh: IO[bytes], start: int, needle: bytes, accept: Callable[[int], bool]) -> int | None:
@@ -278,6 +288,35 @@ def _only_padding(fh: IO[bytes], at: int) -> bool:
     return True
 
 
+def _settle(pending: Document | None, damaged: int | None) -> Iterator[Document]:
+    """The held document, unless it is a readable-looking record at ``damaged`` (its row is
+    then the damage's error, not a document built from broken bytes)."""
+    if pending is not None and (pending.error is not None or pending.offset != damaged):
+        yield pending
+
+
+def _blame(stop: _Stop, reported: set[int], error: Document) -> Iterator[Document]:
+    """``error`` as the one row of the last record FastWARC gave: in place of the document held
+    for it, or else unless that offset was reported already."""
+    pending = stop.pending
+    if pending is not None and pending.offset != error.offset:
+        yield pending
+        pending = None
+    if pending is not None or error.offset not in reported:
+        reported.add(error.offset)
+        yield error
+
+
+def _lie(source: str, last: _Seen, head: bytes, detail: str) -> Document:
+    """The error row of a record whose Content-Length disagrees with the bytes around it."""
+    known, _ = _known_from_head(head)
+    message = (
+        f"lying Content-Length in the {last.kind} record at offset {last.offset}: {detail}; "
+        "the record is not read"
+    )
+    return _error(source, last.offset, message, **known)
+
+
 def _recover_gzip(
     fh: IO[bytes], source: str, stop: _Stop, reported: set[int]
 ) -> Generator[Document, None, int | None]:
@@ -289,15 +328,32 @@ def _recover_gzip(
     else:
         member = inflate_member(fh, last.offset)
         if member.status == "ok" and member.end is not None:
+            length = warc_record_length(member.head)
+            if length is not None and not 0 <= member.size - length <= _TRAILER:
+                # FastWARC reads the members as one stream: a record declaring more than its
+                # member holds ran on into the next record, one declaring less left bytes
+                # that broke the next parse. The record is the error; the next member is whole.
+                detail = f"it declares {length} bytes, its gzip member holds {member.size}"
+                yield from _blame(stop, reported, _lie(source, last, member.head, detail))
+                if _only_padding(fh, member.end):
+                    return None
+                return _next_member(fh, member.end)
+            yield from _settle(stop.pending, None)
             if _only_padding(fh, member.end):
                 return None  # the clean end of the file
             at = member.end
         else:
             at = last.offset  # the member FastWARC read last is itself broken
+            yield from _settle(stop.pending, at)
     if at not in reported:
         reported.add(at)
         yield _gzip_damage(fh, source, at, failure)
-    return _scan(fh, at + 1, _GZIP_MAGIC, lambda c: _gzip_starts(fh, c, _is_warc_head))
+    return _next_member(fh, at + 1)
+
+
+def _next_member(fh: IO[bytes], start: int) -> int | None:
+    """The first gzip member from ``start`` on that begins a WARC record."""
+    return _scan(fh, start, _GZIP_MAGIC, lambda c: _gzip_starts(fh, c, _is_warc_head))
 
 
 def _is_warc_head(head: bytes) -> bool:
@@ -306,7 +362,12 @@ def _is_warc_head(head: bytes) -> bool:
 
 def _gzip_damage(fh: IO[bytes], source: str, at: int, failure: str | None) -> Document:
     member = inflate_member(fh, at)
-    known, note = _known_from_head(member.head)
+    head = member.head
+    if member.status == "corrupt" and parse_warc_head(head)[1] is None:
+        # A member cut short inside its header inflates on into the next member's bytes as
+        # noise: no field of that header can be trusted.
+        head = b""
+    known, note = _known_from_head(head)
     if member.status == "not-gzip":
         message = f"bytes at offset {at} are not a gzip member (garbage between records)"
     elif member.status in ("truncated", "eof"):
@@ -332,6 +393,16 @@ def _recover_plain(
         fh.seek(last.offset)
         head = fh.read(MAX_HEADER)
         length = warc_record_length(head)
+        inner = _inner_record(head)
+        if inner is not None:
+            # A header cut short runs on into the next record's header, and FastWARC reads the
+            # two as one record: report the cut one, and read the next from its own start.
+            message = (
+                f"WARC header at offset {last.offset} is cut short by the next record "
+                f"at offset {last.offset + inner}"
+            )
+            yield from _blame(stop, reported, _error(source, last.offset, message))
+            return last.offset + inner
         if length is None:
             at = last.offset
             message = f"file ends inside the WARC header at offset {at}"
@@ -342,8 +413,15 @@ def _recover_plain(
                 f"file ends inside the {last.kind} record at offset {at}: truncated "
                 f"({size - at} of {length} bytes)"
             )
+        elif not _ends_record(fh, last.offset + length):
+            # What follows the declared end is neither the CRLF CRLF that closes a record nor
+            # the next record: the length lies, and the record's bytes cannot be trusted.
+            detail = f"offset {last.offset + length}, where it ends, is no record boundary"
+            yield from _blame(stop, reported, _lie(source, last, head, detail))
+            return _scan(fh, last.offset + 1, b"WARC/", lambda c: _plain_starts(fh, c))
         else:
             end = last.offset + length
+            yield from _settle(stop.pending, None)
             if _only_padding(fh, end):
                 return None  # the clean end of the file
             at = _skip_blank(fh, end)
@@ -353,11 +431,29 @@ def _recover_plain(
             )
             if failure:
                 message += f": {failure}"
+        if at == last.offset:
+            yield from _settle(stop.pending, at)
     if at not in reported:
         reported.add(at)
         yield _error(source, at, message, **known)
     origin = (last.offset if last is not None else pos) + 1
     return _scan(fh, origin, b"WARC/", lambda c: _plain_starts(fh, c))
+
+
+def _inner_record(head: bytes) -> int | None:
+    """Where a second record's version line and first field start inside the header block at
+    the start of ``head`` (``None``: nowhere)."""
+    _, header_length = parse_warc_head(head)
+    inner = _CUT_START.search(head, 1, header_length or len(head))
+    return None if inner is None else inner.start()
+
+
+def _ends_record(fh: IO[bytes], end: int) -> bool:
+    """Whether a record's declared end is followed by its closing line breaks (or by the end of
+    the file, or straight by the next record, as some writers leave it)."""
+    fh.seek(end)
+    tail = fh.read(16)
+    return not tail[:4].strip(b"\r\n") or tail.lstrip(b"\r\n").startswith(b"WARC/")
 
 
 def _skip_blank(fh: IO[bytes], at: int) -> int:
@@ -371,9 +467,11 @@ def _skip_blank(fh: IO[bytes], at: int) -> int:
 
 
 def _plain_starts(fh: IO[bytes], at: int) -> bool:
-    if at > 0:
-        fh.seek(at - 1)
-        if fh.read(1) != b"\n":
-            return False  # a record starts a line
-    fh.seek(at)
-    return _is_warc_head(fh.read(16))
+    fh.seek(max(at - 1, 0))
+    before = fh.read(1) if at > 0 else b"\n"
+    head = fh.read(64)
+    if before == b"\n":
+        return _is_warc_head(head)
+    # A record cut short leaves the next one starting inside a line: taken when a header field
+    # follows its version line, which text merely quoting "WARC/1.0" seldom has.
+    return _CUT_START.match(head) is not None

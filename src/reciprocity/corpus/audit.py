@@ -46,6 +46,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from reciprocity._files import sha256_of
 from reciprocity._version import __version__
 from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
@@ -120,14 +121,6 @@ class AuditResult:
     resumed_parts: int = 0
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
@@ -158,10 +151,12 @@ def _checksums(paths: Sequence[Path]) -> list[str]:
         if path.is_dir():
             digest = hashlib.sha256()
             for file in _files(path):
-                digest.update(str(file.relative_to(path)).encode() + b"\0" + _sha256(file).encode())
+                digest.update(
+                    str(file.relative_to(path)).encode() + b"\0" + sha256_of(file).encode()
+                )
             sums.append(digest.hexdigest())
         else:
-            sums.append(_sha256(path))
+            sums.append(sha256_of(path))
     return sums
 
 

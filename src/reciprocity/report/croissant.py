@@ -11,7 +11,6 @@ read row by row. docs/croissant.md says where each field comes from.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import Any, Final
 
+from reciprocity._files import sha256_of
 from reciprocity.report.files import write_json
 from reciprocity.report.options import ReportOptions
 from reciprocity.report.run import DECISIONS, RunFiles
@@ -166,14 +166,6 @@ class CroissantFacts:
         return self.documents - self.kept
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _tool(manifest: dict[str, Any]) -> str:
     """What audited the inputs, as the run's manifest names it."""
     versions = manifest.get("versions")
@@ -234,7 +226,7 @@ def gather(run: RunFiles, folder: Path) -> CroissantFacts:
         created=run.finished,
         decisions_url=PurePath(os.path.relpath(run.decisions, folder)).as_posix(),
         decisions_bytes=run.decisions.stat().st_size,
-        decisions_sha256=_sha256(run.decisions),
+        decisions_sha256=sha256_of(run.decisions),
         documents=documents,
         kept=kept,
         kept_bytes=int(kept_bytes),

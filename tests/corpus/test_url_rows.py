@@ -58,6 +58,17 @@ ROBOTS: dict[str, list[tuple[datetime, int, bytes]]] = {
         (LATE, 200, b"User-agent: CCBot\nDisallow: /news/\n"),
     ],
     "licensed": [(LATE, 200, b"User-agent: *\nAllow: /\nLicense: /rsl.xml\n")],
+    # The same files as other sites, fetched on other dates: their rows share those sites'
+    # decisions, with their own robots.txt URL, date and provenance (corpus/templates.py).
+    "paths-again": [
+        (
+            EARLY,
+            200,
+            b"User-agent: *\nDisallow: /company/\nDisallow: /*.php$\nAllow: /company/about\n",
+        )
+    ],
+    "missing-again": [(EARLY, 404, b"")],
+    "licensed-again": [(EARLY, 200, b"User-agent: *\nAllow: /\nLicense: /rsl.xml\n")],
     "tdm": [(LATE, 200, b"User-agent: *\nAllow: /\n")],
     "aitxt": [(LATE, 200, b"User-agent: *\nAllow: /\n")],
 }
@@ -92,6 +103,10 @@ ODD = [
     "",
     "https://nowhere.example/a/x.html",
     "http://open.example/a/",
+    "https://ported.example:8443/company/",
+    "https://ported.example:8443/x.php?q=1#top",
+    "http://paths-again.example/x.php",
+    "https://paths-again.example;v=1/company/",
 ]
 DATES = [None, CRAWLED, EARLY - timedelta(days=3), LATE + timedelta(days=1), EARLY]
 
@@ -102,6 +117,9 @@ def _snapshots(folder: Path) -> SiteSnapshots:
         for host, copies in ROBOTS.items()
         for date, status, body in copies
     ]
+    entries.append(
+        ("https://ported.example:8443/robots.txt", LATE, 200, TEXT, ROBOTS["paths"][0][2])
+    )
     write_snapshot_warc(folder / "robots.warc.gz", entries)
     write_snapshot_warc(folder / "files.warc.gz", SITE_FILES)
     return load_snapshots([folder / "robots.warc.gz"], site_files=[folder / "files.warc.gz"])
@@ -363,3 +381,22 @@ def test_a_span_is_the_dates_between_two_copies(dated_snapshots: SiteSnapshots) 
     assert before.span == (None, EARLY)
     assert between.span == (CRAWLED, LATE)
     assert undated.span is None
+
+
+@given(
+    scheme=st.sampled_from(["https", "http", "HTTP", "ftp"]),
+    host=st.from_regex(r"[a-z0-9.\-]{1,12}(:[0-9]{1,5})?", fullmatch=True),
+    rest=st.one_of(
+        st.just(""),
+        st.builds(
+            lambda first, tail: first + tail,
+            st.sampled_from(["/", "?", "#"]),
+            st.text(st.sampled_from("/?#;=&a%2F\x00é "), max_size=12),
+        ),
+    ),
+)
+def test_a_path_read_after_the_authority_is_the_matchers(scheme: str, host: str, rest: str) -> None:
+    from reciprocity.corpus.plans import _path
+    from reciprocity.signals.robots import path_params_query
+
+    assert _path(rest) == path_params_query(f"{scheme}://{host}{rest}")

@@ -16,21 +16,33 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reciprocity.corpus.blocks import Blocks
 from reciprocity.corpus.decide import SiteSource, bare_keys, decide, decide_with
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import UrlRows
 from reciprocity.corpus.schema import SCHEMA
+from reciprocity.corpus.templates import (
+    SITE_HOST,
+    SITE_SCHEMA,
+    fill,
+    marked,
+    shape_key,
+    site_values,
+    stand_in,
+)
 from reciprocity.signals.robots import path_params_query
 from reciprocity.sources.asof import Span, within
 from reciprocity.sources.snapshots import Choice
 from reciprocity.urls import host_of, registrable_domain
+from reciprocity.urls import origin as url_origin
 
 __all__ = ["UrlRowDecider"]
 
@@ -49,13 +61,27 @@ _NULL: Final = frozenset(
     }
 )
 """Columns a readable URL-only row leaves empty: it has no response, payload or page."""
-_OUTCOME: Final = pa.schema([f for f in SCHEMA if f.name not in _NULL and f.name not in _RECORD])
-"""Columns that follow from the site's answer and the deciding rules alone."""
+_OUTCOME: Final = pa.schema(
+    [f for f in SCHEMA if f.name not in _NULL and f.name not in _RECORD and f.name != "snapshots"]
+)
+"""Columns that follow from the deciding rules of a shape (with stand-ins for a shared one)."""
 
 # scheme://authority, up to the first character that ends an authority. A URL whose authority
 # ends otherwise (a backslash, a space: parsers disagree there) is decided on its own.
 _AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*")
 _ENDS: Final = frozenset("/?#")
+
+
+def _path(rest: str) -> str:
+    """:func:`~reciprocity.signals.robots.path_params_query` of a URL whose authority (with no
+    ``;``) is followed by ``rest`` (empty, or starting with ``/``, ``?`` or ``#``)."""
+    if not rest or rest[0] == "#":
+        return "/"
+    path = rest.partition("#")[0] if "#" in rest else rest
+    if "\x00" in path:
+        path = path[: path.index("\x00")]  # Google matches a C string
+    return path if path[0] == "/" else "/" + path
+
 
 _PLANS: Final = 300_000
 """Plans (and sites) held at most, the oldest half dropped past it: a plan holds its site's
@@ -77,79 +103,43 @@ def _trimmed(held: dict[K, V]) -> dict[K, V]:
     return dict(itertools.islice(held.items(), len(held) - _PLANS // 2, None))
 
 
-class _Outcomes:
-    """Distinct decision columns, as Arrow blocks that rows take from by index.
+class _Shape:
+    """What decides the bare rows of the sites that share it: the answer they are decided
+    against, the key function of each view of its files (``None``: the same for every path),
+    and the decisions so far. A shared shape (``scheme`` set) decides for the stand-in site
+    (:mod:`reciprocity.corpus.templates`); a site's own shape, for that site."""
 
-    New decisions are converted once, a batch's worth at a time, into a block; blocks are
-    merged like a binary counter (a block never sits beside a smaller older one for long), so
-    there are few of them and each decision is copied O(log n) times in all."""
-
-    def __init__(self) -> None:
-        self._blocks: list[pa.Table] = []
-        self._starts: list[int] = []
-        self._pending: list[dict[str, Any]] = []
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
-
-    def add(self, row: dict[str, Any]) -> int:
-        self._pending.append({name: row.get(name) for name in _OUTCOME.names})
-        self._count += 1
-        return self._count - 1
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        block = pa.Table.from_pylist(self._pending, schema=_OUTCOME)
-        self._starts.append(self._count - len(self._pending))
-        self._blocks.append(block)
-        self._pending = []
-        blocks, starts = self._blocks, self._starts
-        while len(blocks) > 1 and blocks[-2].num_rows <= 2 * blocks[-1].num_rows:
-            merged = pa.concat_tables(blocks[-2:]).combine_chunks()
-            del blocks[-2:]
-            blocks.append(merged)
-            del starts[-1]
-
-    def take(self, ids: Sequence[int]) -> pa.Table:
-        """The decision columns of ``ids``, in their order."""
-        self._flush()
-        blocks, starts = self._blocks, self._starts
-        wanted = pa.array(ids, pa.int64())
-        if len(blocks) == 1:
-            return blocks[0].take(wanted)
-        # Per block the ids it holds (in Arrow, not row by row), then one reordering.
-        pieces: list[pa.Table] = []
-        order: list[pa.Array] = []
-        everywhere = pa.array(range(len(ids)), pa.int64())
-        ends = [*starts[1:], self._count]
-        for block, start, end in zip(blocks, starts, ends, strict=True):
-            inside = pc.and_(pc.greater_equal(wanted, start), pc.less(wanted, end))
-            local = pc.filter(wanted, inside)
-            if len(local):
-                pieces.append(block.take(pc.subtract(local, start)))
-                order.append(pc.filter(everywhere, inside))
-        joined = pa.concat_tables(pieces)
-        return joined.take(pc.sort_indices(pa.concat_arrays(order)))
-
-
-class _Plan:
-    """What decides the bare rows of one site at one date: the site's answer, the key function
-    of each view of its files (``None``: the same for every path), and the decisions so far."""
-
-    __slots__ = ("again", "choice", "constant", "keys", "memo", "span")
+    __slots__ = ("choice", "constant", "keys", "memo", "scheme")
 
     def __init__(
-        self, choice: Choice | None, keys: tuple[Callable[[str, str], Hashable] | None, ...]
+        self,
+        choice: Choice | None,
+        keys: tuple[Callable[[str, str], Hashable] | None, ...],
+        scheme: str | None,
     ) -> None:
         self.choice = choice
-        self.span: Span | None = None
-        """Row dates the plan was last found to hold for (from the site's answer)."""
+        self.scheme = scheme
         live = [k for k in keys if k is not None]
         self.keys: tuple[Callable[[str, str], Hashable], ...] = tuple(live)
         self.constant: int | None = None
         self.memo: dict[Hashable, int] = {}
+
+
+class _Plan:
+    """One site at one date (or span of dates): its answer, its shape, and the index of its
+    own values (:data:`~reciprocity.corpus.templates.SITE_SCHEMA`)."""
+
+    __slots__ = ("again", "choice", "plain", "shape", "site", "span")
+
+    def __init__(self, choice: Choice | None, shape: _Shape, site: int, plain: bool) -> None:
+        self.choice = choice
+        self.shape = shape
+        self.site = site
+        self.plain = plain
+        """Whether the site's authority holds no ``;`` (Google's matcher starts a path there):
+        a URL's path is then what follows the authority, read without searching for it."""
+        self.span: Span | None = None
+        """Row dates the plan was last found to hold for (from the site's answer)."""
         self.again = 0
         """Rows of the batch being decided that found this plan already made."""
 
@@ -163,27 +153,47 @@ class UrlRowDecider:
         self._policy = policy
         self._served: Callable[[Choice | None, int], None] | None = getattr(robots, "served", None)
         self._prepare: Callable[..., object] | None = getattr(robots, "prepare", None)
-        self._sites: dict[str, tuple[str, str | None]] = {}
+        self._sites: dict[str, tuple[str, str | None, str | None]] = {}
+        """Per ``scheme://authority`` prefix: host, registrable domain, and the authority its
+        values fill stand-ins with (``None``: the URL's origin is spelled otherwise, so the site
+        is decided as its own shape)."""
         self._plans: dict[tuple[str, datetime | None], _Plan] = {}
         self._spans: dict[str, _Plan] = {}
         """Per site, its latest plan whose answer holds for a span of dates (Choice.span): the
         rows of a dataset crawled over weeks mostly have dates of their own."""
         self._by_choice: dict[Hashable, _Plan] = {}
-        self._outcomes = _Outcomes()
+        self._reset()
+
+    def _reset(self) -> None:
+        # Shapes and plans remember decisions and values by their place in the blocks.
+        self._plans.clear()
+        self._spans.clear()
+        self._by_choice.clear()
+        self._shapes: dict[Hashable, _Shape] = {}
+        self._outcomes = Blocks(_OUTCOME)
+        self._values = Blocks(SITE_SCHEMA)
+        self._marked: set[str] = set()
+        """Decision columns that hold a stand-in value in some shared decision."""
 
     def _bound(self) -> None:
-        if len(self._outcomes) > _OUTCOMES:
-            # The plans remember decisions by their place among the outcomes.
-            self._plans.clear()
-            self._spans.clear()
-            self._by_choice.clear()
-            self._outcomes = _Outcomes()
+        if len(self._outcomes) > _OUTCOMES or len(self._values) > _OUTCOMES:
+            self._reset()
         self._sites = _trimmed(self._sites)
         self._plans = _trimmed(self._plans)
         self._spans = _trimmed(self._spans)
         self._by_choice = _trimmed(self._by_choice)
 
-    def _plan(self, url: str, prefix: str, when: datetime | None) -> _Plan:
+    def _site(self, url: str, prefix: str) -> tuple[str, str | None, str | None] | None:
+        host = host_of(url)
+        if host is None:
+            return None
+        origin = url_origin(url)
+        authority = origin.partition("://")[2] if origin == prefix else None
+        return host, registrable_domain(host), authority
+
+    def _plan(
+        self, url: str, prefix: str, when: datetime | None, site: tuple[str, str | None, str | None]
+    ) -> _Plan:
         policy = self._policy
         robots = self._robots
         choice = (
@@ -200,94 +210,106 @@ class UrlRowDecider:
         )
         plan = self._by_choice.get(signature)
         if plan is None:
-            plan = self._by_choice[signature] = _Plan(choice, bare_keys(url, choice, policy))
+            authority = site[2]
+            scheme = prefix.partition("://")[0]
+            key = shape_key(scheme, choice) if authority is not None else None
+            shared = self._shapes.get(key) if key is not None else None
+            if shared is not None:
+                shape = shared
+            elif key is None:
+                shape = _Shape(choice, bare_keys(url, choice, policy), None)
+            else:
+                template = stand_in(choice)
+                keys = bare_keys(f"{scheme}://{SITE_HOST}/", template, policy)
+                shape = self._shapes[key] = _Shape(template, keys, scheme)
+            values = site_values(site[0], site[1], authority, choice)
+            plan = _Plan(choice, shape, self._values.add(values), ";" not in prefix)
+            self._by_choice[signature] = plan
         # Row dates in this span get the same copies, hence this plan, without asking again.
         plan.span = choice.span if choice is not None and when is not None else None
         return plan
+
+    def _outcome(self, shape: _Shape, rows: UrlRows, index: int, rest: str) -> int:
+        """Decide row ``index`` (``rest``: its URL after the authority) as ``shape`` does."""
+        document = rows.document(index)
+        if shape.scheme is not None:
+            document = replace(document, url=f"{shape.scheme}://{SITE_HOST}{rest}")
+            row = decide_with(document, shape.choice, self._policy)
+            self._marked |= marked(row, _OUTCOME.names)
+        else:
+            row = decide_with(document, shape.choice, self._policy)
+        return self._outcomes.add(row)
 
     def decide(self, rows: UrlRows) -> pa.Table:
         """The decision rows of ``rows``."""
         self._bound()
         if self._prepare is not None:
             self._announce(rows)
-        policy = self._policy
-        sites, plans, spans, outcomes = self._sites, self._plans, self._spans, self._outcomes
-        # Per batch: its sites, each once, and per row the place of its site and decision.
-        places: dict[str, int] = {}
-        site_rows: list[tuple[str, str | None]] = []
+        plans, spans, authority = self._plans, self._spans, _AUTHORITY.match
         again: list[_Plan] = []
         ids: list[int] = []
-        at: list[int] = []
-        urls: list[str] = []
-        dates: list[datetime | None] = []
+        values: list[int] = []
         fast: list[int] = []
         slow: list[dict[str, Any]] = []
         slow_at: list[int] = []
-        for index, (url, when) in enumerate(zip(rows.urls(), rows.dates(), strict=True)):
-            if (
-                url is None
-                or (match := _AUTHORITY.match(url)) is None
-                or (len(url) > match.end() and url[match.end()] not in _ENDS)
-            ):
-                slow.append(decide(rows.document(index), self._robots, policy))
+        urls = rows.urls()
+        # The loop below runs once per row of a dataset: it asks nothing twice and calls
+        # little (a row of a site and span already met costs a path match and dict lookups).
+        for index, (url, when) in enumerate(zip(urls, rows.dates(), strict=True)):
+            if url is None or (match := authority(url)) is None:
+                slow.append(self._alone(rows, index))
+                slow_at.append(index)
+                continue
+            end = match.end()
+            if len(url) > end and url[end] not in _ENDS:
+                slow.append(self._alone(rows, index))
                 slow_at.append(index)
                 continue
             prefix = match.group()
-            place = places.get(prefix)
-            if place is None:
-                site = sites.get(prefix)
-                if site is None:
-                    host = host_of(url)
-                    if host is None:  # not a URL after all: an error row, as decide makes it
-                        slow.append(decide(rows.document(index), self._robots, policy))
-                        slow_at.append(index)
-                        continue
-                    site = sites[prefix] = (host, registrable_domain(host))
-                place = places[prefix] = len(site_rows)
-                site_rows.append(site)
-            plan = plans.get((prefix, when))
-            if plan is None and when is not None:
+            plan = None
+            if when is not None:
                 plan = spans.get(prefix)
                 if plan is not None and (plan.span is None or not within(when, plan.span)):
                     plan = None
             if plan is None:
-                plan = self._plan(url, prefix, when)
-                if plan.span is not None:
-                    spans[prefix] = plan
-                else:
-                    plans[prefix, when] = plan
-            else:
-                # Asked already: counted for the run record here (SiteSays.served).
-                if not plan.again:
+                plan = plans.get((prefix, when))
+                if plan is None:
+                    plan = self._new_plan(url, prefix, when)
+                    if plan is None:  # not a URL after all: an error row, as decide makes it
+                        slow.append(self._alone(rows, index))
+                        slow_at.append(index)
+                        continue
+                elif not plan.again:
                     again.append(plan)
-                plan.again += 1
-            keys = plan.keys
-            if not keys:
-                found = plan.constant
-                if found is None:
-                    found = plan.constant = outcomes.add(
-                        decide_with(rows.document(index), plan.choice, policy)
-                    )
+                    plan.again = 1
+                else:
+                    plan.again += 1
+            elif not plan.again:
+                again.append(plan)
+                plan.again = 1
             else:
-                path = path_params_query(url)
-                key = keys[0](url, path) if len(keys) == 1 else tuple(k(url, path) for k in keys)
-                found = plan.memo.get(key)
+                plan.again += 1
+            shape = plan.shape
+            keys = shape.keys
+            if not keys:
+                found = shape.constant
                 if found is None:
-                    found = plan.memo[key] = outcomes.add(
-                        decide_with(rows.document(index), plan.choice, policy)
-                    )
+                    found = shape.constant = self._outcome(shape, rows, index, url[end:])
+            else:
+                path = _path(url[end:]) if plan.plain else path_params_query(url)
+                key = keys[0](url, path) if len(keys) == 1 else tuple(k(url, path) for k in keys)
+                found = shape.memo.get(key)
+                if found is None:
+                    found = shape.memo[key] = self._outcome(shape, rows, index, url[end:])
             ids.append(found)
-            at.append(place)
-            urls.append(url)
-            dates.append(when)
+            values.append(plan.site)
             fast.append(index)
         for plan in again:
+            # Asked already: counted for the run record here (SiteSays.served).
             if self._served is not None:
                 self._served(plan.choice, plan.again)
             plan.again = 0
-        table = self._table(
-            rows, fast=fast, ids=ids, at=at, site_rows=site_rows, urls=urls, dates=dates
-        )
+        table = self._table(rows, fast=fast, ids=ids, values=values, urls=urls)
         if not slow:
             return table
         table = pa.concat_tables([table, pa.Table.from_pylist(slow, schema=SCHEMA)])
@@ -296,31 +318,48 @@ class UrlRowDecider:
             inverse[index] = position
         return table.take(pa.array(inverse, pa.int64()))
 
-    def _table(  # noqa: PLR0917
-        self,
-        rows: UrlRows,
-        fast: list[int],
-        ids: list[int],
-        at: list[int],
-        site_rows: list[tuple[str, str | None]],
-        urls: list[str],
-        dates: list[datetime | None],
+    def _alone(self, rows: UrlRows, index: int) -> dict[str, Any]:
+        """The row of a document that is not a plain http(s) URL row, decided by itself."""
+        return decide(rows.document(index), self._robots, self._policy)
+
+    def _new_plan(self, url: str, prefix: str, when: datetime | None) -> _Plan | None:
+        """The plan of a row whose site and date no plan holds yet (``None``: ``url`` has no
+        usable host after all)."""
+        site = self._sites.get(prefix)
+        if site is None:
+            site = self._site(url, prefix)
+            if site is None:
+                return None
+            self._sites[prefix] = site
+        plan = self._plan(url, prefix, when, site)
+        if plan.span is not None:
+            self._spans[prefix] = plan
+        else:
+            self._plans[prefix, when] = plan
+        return plan
+
+    def _table(
+        self, rows: UrlRows, fast: list[int], ids: list[int], values: list[int], urls: list[Any]
     ) -> pa.Table:
-        """The rows at positions ``fast`` (URLs ``urls``, dates ``dates``, sites ``at`` in
-        ``site_rows``, decisions ``ids``): their own columns, empty ones, the decision columns."""
+        """The rows at positions ``fast`` (decisions ``ids``, site values ``values``; ``urls``:
+        every row's URL): their own columns, empty ones, the decision columns."""
         count = len(fast)
-        taken = self._outcomes.take(ids) if count else _OUTCOME.empty_table()
+        taken = self._outcomes.take(ids)
+        own = self._values.take(values)
+        if self._marked:
+            taken = fill(taken, self._marked, own)
         positions = pa.array(fast, pa.int64())
-        places = pa.array(at, pa.int64())
-        hosts, domains = zip(*site_rows, strict=True) if site_rows else ((), ())
+        if count < len(urls):
+            urls = [urls[i] for i in fast]
         known = {
             "source": pa.repeat(pa.scalar(rows.source, pa.string()), count),
             "offset": pc.add(positions, rows.first),
             "record_id": rows.id_column(positions),
             "url": rows.url_column(positions, urls),
-            "host": pa.array(hosts, pa.string()).take(places),
-            "domain": pa.array(domains, pa.string()).take(places),
-            "date": rows.date_column(positions, dates),
+            "host": own.column("host"),
+            "domain": own.column("domain"),
+            "date": rows.date_column(positions),
+            "snapshots": own.column("snapshots"),
         }
         columns = [
             known[f.name]

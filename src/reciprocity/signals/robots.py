@@ -702,6 +702,23 @@ def _named_in_comments(value: str) -> str:
 
 
 _SHARED: dict[tuple[bytes, int], RobotsTxt] = {}
+_BLANKET: dict[tuple[type[RobotsTxt], Access, str], RobotsTxt] = {}
+_BLANKET_LIMIT: Final = 256
+
+
+def _blanket(cls: type[RobotsTxt], access: Access, reason: str) -> RobotsTxt:
+    """One allow-all or disallow-all robots.txt per reason: every site that answered 404 (or
+    503) gets the same object, so what is built from it once serves them all (corpus/plans.py
+    shares decisions by the parsed file's identity)."""
+    key = (cls, access, reason)
+    found = _BLANKET.get(key)
+    if found is None:
+        if len(_BLANKET) >= _BLANKET_LIMIT:
+            del _BLANKET[next(iter(_BLANKET))]
+        found = _BLANKET[key] = cls(access=access, reason=reason)
+    return found
+
+
 _SHARED_LIMIT: Final = 2048
 _SHARED_BODY: Final = 16 << 10
 """Bodies up to this size are parsed once while in the cache (at most 32 MiB held)."""
@@ -934,12 +951,12 @@ class RobotsTxt:
     @classmethod
     def allow_all(cls, reason: str = "no robots.txt") -> RobotsTxt:
         """A robots.txt that allows everything (RFC 9309: unavailable)."""
-        return cls(access=Access.ALLOW_ALL, reason=reason)
+        return _blanket(cls, Access.ALLOW_ALL, reason)
 
     @classmethod
     def disallow_all(cls, reason: str = "robots.txt unreachable") -> RobotsTxt:
         """A robots.txt that disallows everything (RFC 9309: unreachable, complete disallow)."""
-        return cls(access=Access.DISALLOW_ALL, reason=reason)
+        return _blanket(cls, Access.DISALLOW_ALL, reason)
 
     @classmethod
     def from_fetch(

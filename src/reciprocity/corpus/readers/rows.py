@@ -270,12 +270,13 @@ class UrlRows:
             pa.string(),
         )
 
-    def date_column(self, rows: pa.Array, dates: list[datetime | None]) -> pa.Array:
-        """The ``date`` column of ``rows`` (positions), whose dates are ``dates``."""
+    def date_column(self, rows: pa.Array) -> pa.Array:
+        """The ``date`` column of ``rows`` (positions)."""
         self._cells()
         if self._utc is not None:
-            return self._utc.take(rows)
-        return pa.array(dates, pa.timestamp("us", tz="UTC"))
+            return self._utc if len(rows) == len(self) else self._utc.take(rows)
+        dates = self.dates()
+        return pa.array([dates[i] for i in rows.to_pylist()], pa.timestamp("us", tz="UTC"))
 
     def document(self, index: int) -> Document:
         """The document of row ``index`` (a position in this batch)."""

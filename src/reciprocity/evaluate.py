@@ -230,7 +230,7 @@ def bare_key(
         keep=True,
     )
     # The function holds the files' rules, not the site's evidence: callers keep many.
-    site_key = site.key_function()
+    site_key = site.path_key_function()
     if tdmrep_json is None:
         return None if site.constant else site_key
     lookup = tdmrep_json.lookup

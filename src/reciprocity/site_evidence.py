@@ -187,6 +187,18 @@ class SiteEvidence:
 
         return key
 
+    def path_key_function(self) -> Callable[[str, str], Hashable]:
+        """A function that tells URLs apart as :meth:`key` does (equal answers for equal keys),
+        cheaper where the files hold robots.txt path rules alone: a corpus calls it once per
+        row (:func:`~reciprocity.evaluate.bare_key`)."""
+        deciders = self._deciders
+        if self._usage_rules or self._ai_match or self._rsl:
+            return self.key_function()
+        if len(deciders) == 1:
+            only = deciders[0]
+            return lambda url, path: only(path)
+        return lambda url, path: tuple([decide(path) for decide in deciders])
+
     def lookup(self, url: str, path: str) -> tuple[tuple[Evidence, ...], tuple[Evidence, ...]]:
         """The evidence for ``url`` (``path``: its path, params and query), in two parts: the
         robots.txt's (it comes before the document's own) and the ai.txt's and RSL licence's

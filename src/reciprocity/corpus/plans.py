@@ -32,6 +32,7 @@ from reciprocity.corpus.schema import SCHEMA
 from reciprocity.corpus.templates import (
     SITE_HOST,
     SITE_SCHEMA,
+    Path,
     fill,
     marked,
     shape_key,
@@ -129,7 +130,7 @@ class _Plan:
     """One site at one date (or span of dates): its answer, its shape, and the index of its
     own values (:data:`~reciprocity.corpus.templates.SITE_SCHEMA`)."""
 
-    __slots__ = ("again", "choice", "plain", "shape", "site", "span")
+    __slots__ = ("choice", "plain", "shape", "site", "span", "tally")
 
     def __init__(self, choice: Choice | None, shape: _Shape, site: int, plain: bool) -> None:
         self.choice = choice
@@ -140,8 +141,9 @@ class _Plan:
         a URL's path is then what follows the authority, read without searching for it."""
         self.span: Span | None = None
         """Row dates the plan was last found to hold for (from the site's answer)."""
-        self.again = 0
-        """Rows of the batch being decided that found this plan already made."""
+        self.tally: Hashable = self
+        """What the rows that find this plan made count for the run record: the source's
+        count keys (SiteSays.count_keys), or the plan itself for a source without them."""
 
 
 class UrlRowDecider:
@@ -152,6 +154,10 @@ class UrlRowDecider:
         self._robots = robots
         self._policy = policy
         self._served: Callable[[Choice | None, int], None] | None = getattr(robots, "served", None)
+        self._count_keys: Callable[[Choice | None], Hashable] | None = getattr(
+            robots, "count_keys", None
+        )
+        self._count: Callable[[Any, int], None] | None = getattr(robots, "count", None)
         self._prepare: Callable[..., object] | None = getattr(robots, "prepare", None)
         self._sites: dict[str, tuple[str, str | None, str | None]] = {}
         """Per ``scheme://authority`` prefix: host, registrable domain, and the authority its
@@ -172,8 +178,8 @@ class UrlRowDecider:
         self._shapes: dict[Hashable, _Shape] = {}
         self._outcomes = Blocks(_OUTCOME)
         self._values = Blocks(SITE_SCHEMA)
-        self._marked: set[str] = set()
-        """Decision columns that hold a stand-in value in some shared decision."""
+        self._marked: set[Path] = set()
+        """Where a stand-in value sits in some shared decision."""
 
     def _bound(self) -> None:
         if len(self._outcomes) > _OUTCOMES or len(self._values) > _OUTCOMES:
@@ -224,6 +230,8 @@ class UrlRowDecider:
                 shape = self._shapes[key] = _Shape(template, keys, scheme)
             values = site_values(site[0], site[1], authority, choice)
             plan = _Plan(choice, shape, self._values.add(values), ";" not in prefix)
+            if self._count_keys is not None:
+                plan.tally = self._count_keys(choice)
             self._by_choice[signature] = plan
         # Row dates in this span get the same copies, hence this plan, without asking again.
         plan.span = choice.span if choice is not None and when is not None else None
@@ -246,7 +254,7 @@ class UrlRowDecider:
         if self._prepare is not None:
             self._announce(rows)
         plans, spans, authority = self._plans, self._spans, _AUTHORITY.match
-        again: list[_Plan] = []
+        tallies: dict[Hashable, int] = {}
         ids: list[int] = []
         values: list[int] = []
         fast: list[int] = []
@@ -269,26 +277,31 @@ class UrlRowDecider:
             plan = None
             if when is not None:
                 plan = spans.get(prefix)
-                if plan is not None and (plan.span is None or not within(when, plan.span)):
-                    plan = None
+                if plan is not None:
+                    held = plan.span
+                    if held is None:
+                        plan = None
+                    else:
+                        start, stop = held
+                        if when.tzinfo is None:
+                            if not within(when, held):
+                                plan = None
+                        elif (start is not None and when < start) or (
+                            stop is not None and when >= stop
+                        ):
+                            plan = None
             if plan is None:
                 plan = plans.get((prefix, when))
                 if plan is None:
-                    plan = self._new_plan(url, prefix, when)
+                    plan = self._new_plan(url, prefix, when)  # counted by its lookup
                     if plan is None:  # not a URL after all: an error row, as decide makes it
                         slow.append(self._alone(rows, index))
                         slow_at.append(index)
                         continue
-                elif not plan.again:
-                    again.append(plan)
-                    plan.again = 1
                 else:
-                    plan.again += 1
-            elif not plan.again:
-                again.append(plan)
-                plan.again = 1
+                    tallies[plan.tally] = tallies.get(plan.tally, 0) + 1
             else:
-                plan.again += 1
+                tallies[plan.tally] = tallies.get(plan.tally, 0) + 1
             shape = plan.shape
             keys = shape.keys
             if not keys:
@@ -296,7 +309,13 @@ class UrlRowDecider:
                 if found is None:
                     found = shape.constant = self._outcome(shape, rows, index, url[end:])
             else:
-                path = _path(url[end:]) if plan.plain else path_params_query(url)
+                rest = url[end:]
+                if not plan.plain:
+                    path = path_params_query(url)
+                elif rest[:1] == "/" and "#" not in rest and "\x00" not in rest:
+                    path = rest
+                else:
+                    path = _path(rest)
                 key = keys[0](url, path) if len(keys) == 1 else tuple(k(url, path) for k in keys)
                 found = shape.memo.get(key)
                 if found is None:
@@ -304,11 +323,13 @@ class UrlRowDecider:
             ids.append(found)
             values.append(plan.site)
             fast.append(index)
-        for plan in again:
-            # Asked already: counted for the run record here (SiteSays.served).
-            if self._served is not None:
-                self._served(plan.choice, plan.again)
-            plan.again = 0
+        # Rows that found their plan made: counted for the run record here (SiteSays.served).
+        for tally, documents in tallies.items():
+            if isinstance(tally, _Plan):
+                if self._served is not None:
+                    self._served(tally.choice, documents)
+            elif self._count is not None:
+                self._count(tally, documents)
         table = self._table(rows, fast=fast, ids=ids, values=values, urls=urls)
         if not slow:
             return table

@@ -26,7 +26,16 @@ import pyarrow.compute as pc
 from reciprocity.corpus.schema import SCHEMA
 from reciprocity.sources.snapshots import Choice
 
-__all__ = ["SITE_HOST", "SITE_SCHEMA", "fill", "marked", "shape_key", "site_values", "stand_in"]
+__all__ = [
+    "SITE_HOST",
+    "SITE_SCHEMA",
+    "Path",
+    "fill",
+    "marked",
+    "shape_key",
+    "site_values",
+    "stand_in",
+]
 
 SITE_HOST: Final = "site.reciprocity-template.invalid"
 """The stand-in site's host: ``.invalid`` names no real site (RFC 6761 §6.4)."""
@@ -90,27 +99,37 @@ def site_values(
     }
 
 
-def _holds(value: object) -> bool:
-    if isinstance(value, str):
-        return SITE_HOST in value or _STAMP_MARK in value
-    if isinstance(value, dict):
-        return any(_holds(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds(v) for v in value)
-    return False
+Path = tuple[str, ...]
+"""Where a string sits in a row: its column, then struct fields (list elements add nothing)."""
 
 
-def marked(row: dict[str, Any], columns: Iterable[str]) -> set[str]:
-    """Those of ``columns`` that hold a stand-in value in the stand-in decision ``row``."""
-    return {name for name in columns if _holds(row.get(name))}
+def marked(row: dict[str, Any], columns: Iterable[str]) -> set[Path]:
+    """Where, among ``columns`` of the stand-in decision ``row``, a stand-in value sits."""
+    found: set[Path] = set()
+
+    def walk(value: object, path: Path) -> None:
+        if isinstance(value, str):
+            if SITE_HOST in value or _STAMP_MARK in value:
+                found.add(path)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, (*path, key))
+        elif isinstance(value, (list, tuple)):
+            for inner in value:
+                walk(inner, path)
+
+    for name in columns:
+        walk(row.get(name), (name,))
+    return found
 
 
 _Values = list[tuple[str, pa.Array]]
 
 
-def _fill(array: pa.Array, rows: pa.Array | None, values: _Values) -> pa.Array:
-    """``array`` with each stand-in replaced by its row's value (``rows``: each element's row;
-    ``None``: element *i* is row *i*). The same object when nothing was replaced."""
+def _fill(array: pa.Array, rows: pa.Array | None, values: _Values, paths: set[Path]) -> pa.Array:
+    """``array`` with each stand-in at ``paths`` (below it) replaced by its row's value
+    (``rows``: each element's row; ``None``: element *i* is row *i*). The same object when
+    nothing was replaced."""
     kind = array.type
     if pa.types.is_string(kind):
         for mark, per_row in values:
@@ -124,14 +143,17 @@ def _fill(array: pa.Array, rows: pa.Array | None, values: _Values) -> pa.Array:
     mask = array.is_null() if array.null_count else None
     if pa.types.is_struct(kind):
         children = array.flatten()
-        filled = [_fill(child, rows, values) for child in children]
+        filled = []
+        for field, child in zip(kind, children, strict=True):
+            below = {path[1:] for path in paths if path and path[0] == field.name}
+            filled.append(_fill(child, rows, values, below) if below else child)
         if all(new is old for new, old in zip(filled, children, strict=True)):
             return array
         return pa.StructArray.from_arrays(filled, fields=list(kind), mask=mask)
     if pa.types.is_list(kind):
         flat = array.flatten()
         parents = pc.list_parent_indices(array)
-        new = _fill(flat, parents if rows is None else rows.take(parents), values)
+        new = _fill(flat, parents if rows is None else rows.take(parents), values, paths)
         if new is flat:
             return array
         lengths = pc.fill_null(pc.list_value_length(array), 0)
@@ -142,18 +164,20 @@ def _fill(array: pa.Array, rows: pa.Array | None, values: _Values) -> pa.Array:
     return array
 
 
-def fill(table: pa.Table, columns: Iterable[str], sites: pa.Table) -> pa.Table:
-    """``table`` (rows of stand-in or own decisions) with the stand-ins in ``columns`` replaced
-    by the values of each row's site (``sites``: rows of :data:`SITE_SCHEMA`, one per row)."""
+def fill(table: pa.Table, paths: set[Path], sites: pa.Table) -> pa.Table:
+    """``table`` (rows of stand-in or own decisions) with the stand-ins at ``paths`` (from
+    :func:`marked`) replaced by the values of each row's site (``sites``: rows of
+    :data:`SITE_SCHEMA`, one per row)."""
     values = [
         (SITE_HOST, sites.column("authority").combine_chunks()),
         (_STAMP_TEXT[0], sites.column("stamp0").combine_chunks()),
         (_STAMP_TEXT[1], sites.column("stamp1").combine_chunks()),
     ]
-    for name in columns:
+    for name in sorted({path[0] for path in paths}):
         at = table.schema.get_field_index(name)
         column = table.column(at).combine_chunks()
-        filled = _fill(column, None, values)
+        below = {path[1:] for path in paths if path[0] == name}
+        filled = _fill(column, None, values, below)
         if filled is not column:
             table = table.set_column(at, table.schema.field(at), filled)
     return table

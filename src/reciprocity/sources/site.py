@@ -127,21 +127,32 @@ class SiteSays:
     def served(self, choice: Choice | None, documents: int = 1) -> None:
         """Count ``documents`` more decided with ``choice`` (what :meth:`lookup` gave): a caller
         that decides many documents with one answer asks once and counts them here."""
+        self.count(self.count_keys(choice), documents)
+
+    def count_keys(self, choice: Choice | None) -> tuple[tuple[str, str], ...]:
+        """What :meth:`served` counts for a document decided with ``choice``: (kind of file,
+        source that served it) pairs. A caller deciding many documents of many sites adds up
+        its documents by these and calls :meth:`count` once per distinct tuple."""
         if choice is None:
-            return
-        counts = self._counts
+            return ()
         if not self._layers and self.live is None:
-            if choice.snapshots:
-                counts["robots.txt", choice.snapshots[0].served_by] += documents
-            return
+            return (("robots.txt", choice.snapshots[0].served_by),) if choice.snapshots else ()
+        keys: list[tuple[str, str]] = []
         usable = next((s for s in choice.snapshots if not s.incomplete), None)
         if usable is not None:
-            counts["robots.txt", usable.served_by] += documents
+            keys.append(("robots.txt", usable.served_by))
         counted: set[str] = set()
         for copy in choice.files:
             if copy.present and copy.kind not in counted:
                 counted.add(copy.kind)
-                counts[copy.kind, copy.served_by] += documents
+                keys.append((copy.kind, copy.served_by))
+        return tuple(keys)
+
+    def count(self, keys: tuple[tuple[str, str], ...], documents: int = 1) -> None:
+        """Count ``documents`` more for each of ``keys`` (from :meth:`count_keys`)."""
+        counts = self._counts
+        for key in keys:
+            counts[key] += documents
 
     def _files(
         self,

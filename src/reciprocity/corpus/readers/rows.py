@@ -204,6 +204,8 @@ class UrlRows:
     def urls(self) -> list[str | None]:
         """Per row, the URL as its document holds it; ``None``: the row has no usable URL
         (read it with :meth:`document`)."""
+        if self._plain_urls():
+            return [url or None for url in self._urls]
         found: list[str | None] = []
         for raw in self._urls:
             url: str | None = None
@@ -214,6 +216,16 @@ class UrlRows:
                 url = _clean(text.strip()) if text.strip() else None
             found.append(url)
         return found
+
+    def _plain_urls(self) -> bool:
+        """Whether every URL cell is ASCII text that neither starts nor ends with a space or a
+        control character: then the cells are the URLs as they are (checked in Arrow)."""
+        column = self._batch.column(self.columns.url)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            return False
+        if pc.any(pc.invert(pc.string_is_ascii(column))).as_py():
+            return False
+        return not pc.any(pc.match_substring_regex(column, r"^[\x00-\x20]|[\x00-\x20]$")).as_py()
 
     def _cells(self) -> list[Any]:
         if self._dates is None:
@@ -226,9 +238,12 @@ class UrlRows:
 
     def dates(self) -> list[datetime | None]:
         """Per row, the date its document holds."""
+        cells = self._cells()
+        if self._utc is not None:  # already aware datetimes (see _date_cells)
+            return list(cells)
         known: dict[Any, datetime | None] = {}
         found: list[datetime | None] = []
-        for raw in self._cells():
+        for raw in cells:
             # Keyed with the type: True and 1 are equal keys, not equal dates.
             key = (type(raw), raw)
             try:

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from corpus_factory import write_corpus
 
 from reciprocity.cli import EXIT_OK, main
+from reciprocity.corpus.audit import PART
 
 
 def test_every_injected_signal_is_decided(tmp_path: Path) -> None:
@@ -84,7 +85,7 @@ def test_a_killed_run_resumes_to_the_same_rows(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     ) as process:
         deadline = time.monotonic() + 60
-        while len(list((killed / "parts").glob("*.parquet"))) < 3:
+        while len(list((killed / "parts").glob(f"*{PART}"))) < 3:
             assert process.poll() is None, "the slow run ended before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.02)
@@ -135,7 +136,7 @@ def test_a_finished_run_reruns_from_its_parts_and_a_changed_input_is_refused(
     # The same command again: accepted (the checksums recorded do not count), nothing redone.
     _audit(tmp_path, run)
     assert json.loads((run / "run.json").read_text())["resumed_parts"] == len(
-        list((run / "parts").glob("*.parquet"))
+        list((run / "parts").glob(f"*{PART}"))
     )
     # The input changed since: refused, whatever its checksum would say.
     os.utime(corpus, ns=(corpus.stat().st_atime_ns, corpus.stat().st_mtime_ns + 10**9))

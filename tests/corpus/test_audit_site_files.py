@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 from site_files_factory import (
     ALLOW_ALL,
@@ -149,8 +148,8 @@ def test_a_run_killed_after_its_first_reading_decides_again_when_resumed(
         patch.setattr(audit_module, "_assemble", kill)
         with pytest.raises(Killed):
             audit(tmp_path, "killed", *args)
-    (part,) = (tmp_path / "killed" / "parts").glob("*.parquet")
-    first = {row["url"]: row for row in pq.read_table(part).to_pylist()}
+    (part,) = (tmp_path / "killed" / "parts").glob(f"*{audit_module.PART}")
+    first = {row["url"]: row for row in audit_module._read_part(part).to_pylist()}
     assert states(first, [A]) == [("unknown", "unknown")]
     assert list((tmp_path / "killed" / "parts").glob("*.sites.json"))
     monkeypatch.setattr(audit_module, "_remove_parts", lambda parts: None)
@@ -354,7 +353,7 @@ def test_only_the_parts_holding_the_records_hosts_are_decided_again(tmp_path: Pa
             [crawl], out, policy=AuditPolicy(), robots=snapshots, reader=read_documents,
             batch=2, progress=False,
         )  # fmt: skip
-    parts = sorted((out / "parts").glob("*.parquet"))
+    parts = sorted((out / "parts").glob(f"*{audit_module.PART}"))
     assert [bool(audit_module._part_meta(p)["inputs"]) for p in parts] == [True, False, True]
     records = manifest(tmp_path, "run")["site_sources"]["input_records"]
     assert records["parts_decided_again"] == 2

@@ -21,7 +21,7 @@ import pytest
 from scale_factory import document_rows, write_documents, write_robots, write_urls
 
 import reciprocity
-from reciprocity.corpus.audit import run_audit, shards
+from reciprocity.corpus.audit import PART, run_audit, shards
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import CorpusReader
@@ -183,7 +183,7 @@ def test_a_stopped_run_resumes_per_shard(
     with pytest.raises(Exception, match="the run stops here"):
         audit(inputs, robots, tmp_path / "ray", RayEngine(), reader)
     assert marker.exists()
-    left = sorted(p.name for p in (tmp_path / "ray" / "parts").glob("*.parquet"))
+    left = sorted(p.name for p in (tmp_path / "ray" / "parts").glob(f"*{PART}"))
     assert left
     remote, run = audit(inputs, robots, tmp_path / "ray", RayEngine())
     same(remote, local)

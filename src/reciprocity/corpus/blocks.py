@@ -3,7 +3,7 @@ URL-only rows share (:mod:`reciprocity.corpus.plans`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -19,8 +19,12 @@ class Blocks:
     like a binary counter (a block never sits beside a smaller older one for long), so there
     are few of them and each row is copied O(log n) times in all."""
 
-    def __init__(self, schema: pa.Schema) -> None:
+    def __init__(
+        self, schema: pa.Schema, convert: Callable[[list[dict[str, Any]]], pa.Table] | None = None
+    ) -> None:
         self.schema = schema
+        self._convert = convert
+        """Rows to a block (default: Arrow's ``from_pylist``)."""
         self._names = schema.names
         self._blocks: list[pa.Table] = []
         self._starts: list[int] = []
@@ -40,7 +44,9 @@ class Blocks:
     def _flush(self) -> None:
         if not self._pending:
             return
-        block = pa.Table.from_pylist(self._pending, schema=self.schema)
+        pending = self._pending
+        convert = self._convert
+        block = convert(pending) if convert else pa.Table.from_pylist(pending, schema=self.schema)
         self._starts.append(self._count - len(self._pending))
         self._blocks.append(block)
         self._pending = []

@@ -36,6 +36,7 @@ from reciprocity.corpus.templates import (
     fill,
     marked,
     shape_key,
+    site_table,
     site_values,
     stand_in,
 )
@@ -177,7 +178,7 @@ class UrlRowDecider:
         self._by_choice.clear()
         self._shapes: dict[Hashable, _Shape] = {}
         self._outcomes = Blocks(_OUTCOME)
-        self._values = Blocks(SITE_SCHEMA)
+        self._values = Blocks(SITE_SCHEMA, site_table)
         self._marked: set[Path] = set()
         """Where a stand-in value sits in some shared decision."""
 

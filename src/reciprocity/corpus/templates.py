@@ -15,9 +15,10 @@ their rules may name absolute URLs of the site) is decided as its own shape, as 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import itertools
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
 import pyarrow as pa
@@ -33,6 +34,7 @@ __all__ = [
     "fill",
     "marked",
     "shape_key",
+    "site_table",
     "site_values",
     "stand_in",
 ]
@@ -97,6 +99,45 @@ def site_values(
         "stamp1": stamps[1],
         "snapshots": choice.provenance() if choice is not None else [],
     }
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND: Final = timedelta(microseconds=1)
+_SNAPSHOT: Final = SCHEMA.field("snapshots").type.value_type
+
+
+def _utc(when: datetime) -> datetime:
+    # A naive date is UTC, as Arrow reads it.
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def site_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """``rows`` of :data:`SITE_SCHEMA` as a table, built a column at a time: Arrow's own
+    conversion of the copies' zoned dates costs several µs each, a tenth of this."""
+    copies = [copy for row in rows for copy in row["snapshots"]]
+    lengths = [len(row["snapshots"]) for row in rows]
+    offsets = pa.array([0, *itertools.accumulate(lengths)], pa.int32())
+    dates = [c["date"] for c in copies]
+    micros = [None if d is None else (_utc(d) - _EPOCH) // _MICROSECOND for d in dates]
+    columns = {
+        name: pa.array([c[name] for c in copies], _SNAPSHOT.field(name).type)
+        for name in _SNAPSHOT.names
+        if name != "date"
+    }
+    columns["date"] = pa.array(micros, pa.int64()).cast(_SNAPSHOT.field("date").type)
+    inner = pa.StructArray.from_arrays(
+        [columns[name] for name in _SNAPSHOT.names], fields=list(_SNAPSHOT)
+    )
+    snapshots = pa.ListArray.from_arrays(offsets, inner, type=SCHEMA.field("snapshots").type)
+    flat = {
+        name: pa.array([row[name] for row in rows], SITE_SCHEMA.field(name).type)
+        for name in SITE_SCHEMA.names
+        if name != "snapshots"
+    }
+    return pa.Table.from_arrays(
+        [snapshots if name == "snapshots" else flat[name] for name in SITE_SCHEMA.names],
+        schema=SITE_SCHEMA,
+    )
 
 
 Path = tuple[str, ...]

@@ -200,11 +200,12 @@ def registrable_domain(host: str) -> str | None:
     normal = normalise_host(host)
     if normal is None or normal.startswith("["):
         return None
-    try:
-        ipaddress.IPv4Address(normal)
-    except ValueError:
-        pass
-    else:
-        return None
+    if normal[-1:].isdigit():  # an IPv4 address ends with a digit (a name's last label need not)
+        try:
+            ipaddress.IPv4Address(normal)
+        except ValueError:
+            pass
+        else:
+            return None
     found = _public_suffixes().privatesuffix(normal)
     return found if isinstance(found, str) else None

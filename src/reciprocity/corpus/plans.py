@@ -70,8 +70,7 @@ _OUTCOME: Final = pa.schema(
 
 # scheme://authority, up to the first character that ends an authority. A URL whose authority
 # ends otherwise (a backslash, a space: parsers disagree there) is decided on its own.
-_AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*")
-_ENDS: Final = frozenset("/?#")
+_AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*(?=[/?#]|\Z)")
 
 
 def _path(rest: str) -> str:
@@ -111,7 +110,7 @@ class _Shape:
     and the decisions so far. A shared shape (``scheme`` set) decides for the stand-in site
     (:mod:`reciprocity.corpus.templates`); a site's own shape, for that site."""
 
-    __slots__ = ("choice", "constant", "keys", "memo", "scheme")
+    __slots__ = ("choice", "constant", "key", "memo", "scheme")
 
     def __init__(
         self,
@@ -122,7 +121,13 @@ class _Shape:
         self.choice = choice
         self.scheme = scheme
         live = [k for k in keys if k is not None]
-        self.keys: tuple[Callable[[str, str], Hashable], ...] = tuple(live)
+        self.key: Callable[[str, str], Hashable] | None = None
+        """What decides a URL (and its path) among the shape's files; ``None``: nothing, every
+        row of the shape gets one decision."""
+        if len(live) == 1:
+            self.key = live[0]
+        elif live:
+            self.key = lambda url, path: tuple([key(url, path) for key in live])
         self.constant: int | None = None
         self.memo: dict[Hashable, int] = {}
 
@@ -270,10 +275,6 @@ class UrlRowDecider:
                 slow_at.append(index)
                 continue
             end = match.end()
-            if len(url) > end and url[end] not in _ENDS:
-                slow.append(self._alone(rows, index))
-                slow_at.append(index)
-                continue
             prefix = match.group()
             plan = None
             if when is not None:
@@ -304,8 +305,8 @@ class UrlRowDecider:
             else:
                 tallies[plan.tally] = tallies.get(plan.tally, 0) + 1
             shape = plan.shape
-            keys = shape.keys
-            if not keys:
+            key_of = shape.key
+            if key_of is None:
                 found = shape.constant
                 if found is None:
                     found = shape.constant = self._outcome(shape, rows, index, url[end:])
@@ -317,7 +318,7 @@ class UrlRowDecider:
                     path = rest
                 else:
                     path = _path(rest)
-                key = keys[0](url, path) if len(keys) == 1 else tuple(k(url, path) for k in keys)
+                key = key_of(url, path)
                 found = shape.memo.get(key)
                 if found is None:
                     found = shape.memo[key] = self._outcome(shape, rows, index, url[end:])

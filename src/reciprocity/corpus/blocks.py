@@ -62,7 +62,7 @@ class Blocks:
         self._flush()
         blocks, starts = self._blocks, self._starts
         wanted = ids if isinstance(ids, pa.Array) else pa.array(ids, pa.int64())
-        if not blocks:
+        if not blocks or not len(wanted):
             return self.schema.empty_table()
         if len(blocks) == 1:
             return blocks[0].take(wanted)

@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/audit.py --profile          # plus cProfile of the audit
     .venv/bin/python benchmarks/audit.py --records 1000000 --only audit   # the memory target
     .venv/bin/python benchmarks/audit.py --only urls        # 10,000,000 URL-only rows: memory
+    .venv/bin/python benchmarks/audit.py --only urls --url-rows 1000000 --url-bodies real
 
 The corpus (``audit_corpus.py``, cached under ``.cache/bench/``) re-emits the 84 real responses
 of ``/work/shared/data/warc`` onto synthetic hosts, with signals injected, in gzipped WARC files
@@ -260,12 +261,17 @@ def profile(corpus: audit_corpus.Corpus, limit: int, top: int = 15) -> str:
 # -- report ---------------------------------------------------------------------------------
 
 
-def _urls(rows: int, workers: int) -> None:
+def _urls(rows: int, workers: int, real: bool = False) -> None:
     """The URL-only audit: docs/s beside pyarrow's plain read, peak RSS, parts left."""
-    corpus = audit_corpus.build_urls(rows)
+    corpus = audit_corpus.build_urls(rows, real=real)
+    bodies = (
+        "a real robots.txt per host (protego corpus, each made its own by a Sitemap line)"
+        if real
+        else "the generated robots.txt kinds"
+    )
     print(
         f"URL-only dataset {corpus.folder}\n  {corpus.records:,} rows in {len(corpus.files)} "
-        f"Parquet files, {corpus.hosts:,} hosts; audit on {workers} worker(s)"
+        f"Parquet files, {corpus.hosts:,} hosts, {bodies}; audit on {workers} worker(s)"
     )
     read = measure("pyarrow", corpus, 1)
     audit = measure("urls", corpus, 1, workers)
@@ -316,6 +322,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--url-rows", type=int, default=TARGET_URL_RSS_ROWS, help="rows of the urls mode"
     )
+    parser.add_argument(
+        "--url-bodies",
+        choices=("generated", "real"),
+        default="generated",
+        help="robots.txt of the urls mode: the generated kinds (shared by many hosts), or a real "
+        "file per host, every host's its own (needs scripts/bootstrap.py --test)",
+    )
     parser.add_argument("--child", choices=(*MODES, "pyarrow"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -329,7 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     workers = args.workers or os.cpu_count() or 1
     modes = tuple(args.only or (m for m in MODES if m != "urls"))
     if "urls" in modes:
-        _urls(args.url_rows, args.workers or 1)  # the target is for one worker
+        # the target is for one worker
+        _urls(args.url_rows, args.workers or 1, real=args.url_bodies == "real")
         modes = tuple(m for m in modes if m != "urls")
         if not modes:
             return 0

@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -318,10 +318,16 @@ def _finish(
     hosts: int,
     names: list[str],
     signals: Counter[str],
+    entries: Sequence[tuple[str, datetime, int, list[tuple[str, str]], bytes | str]] | None = None,
 ) -> None:
-    """Write the hosts' robots.txt snapshots and the manifest, then move the corpus in place."""
+    """Write the hosts' robots.txt snapshots (``entries``, else the generated kinds) and the
+    manifest, then move the corpus in place."""
     robots: Counter[str] = Counter()
-    write_snapshot_warc(building / "robots.warc.gz", _robots_entries(hosts, robots), seed="bench")
+    if entries is None:
+        entries = list(_robots_entries(hosts, robots))
+    else:
+        robots["real"] = len(entries)
+    write_snapshot_warc(building / "robots.warc.gz", entries, seed="bench")
     manifest = {
         "version": VERSION,
         "records": records,
@@ -369,15 +375,46 @@ URL_SHARD = 1_000_000
 """Rows per Parquet file of the URL-only dataset (FineWeb and C4 ship files of about this)."""
 
 
-def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> Corpus:
+REAL_ROBOTS: Final = (
+    ROOT / ".cache" / "corpora" / "protego-0.7.0" / "protego-0.7.0" / "tests" / "test_data"
+)
+"""The real robots.txt files of the protego sdist (``scripts/bootstrap.py --test``)."""
+_RULE_VALUE: Final = re.compile(rb"(?im)^[ \t]*(?:dis)?allow[ \t]*:[ \t]*(/[^\s#]*)")
+_PLAIN_PATHS: Final = ("/", "/index.html", "/blog/2024/01/post-1.html", "/search?q=x", "/about/")
+
+
+def _real_sites(hosts: int) -> tuple[list[bytes], list[list[str]]]:
+    """Per host, a real robots.txt made its own (its sitemap line names the host, as most
+    sites' files do: no two hosts serve the same bytes) and the paths its rows take: up to
+    eight of the file's own rule values (``*`` filled in, ``$`` dropped) and plain paths."""
+    folder = REAL_ROBOTS
+    if not folder.is_dir():
+        raise SystemExit(f"no robots.txt corpus at {folder}: run scripts/bootstrap.py --test")
+    files = [folder / name for name in sorted(p.name for p in folder.iterdir() if p.is_file())]
+    bodies: list[bytes] = []
+    paths: list[list[str]] = []
+    for host in range(hosts):
+        data = files[host % len(files)].read_bytes()
+        values = list(dict.fromkeys(m.decode("latin-1") for m in _RULE_VALUE.findall(data)))
+        own = [v.replace("*", "x").removesuffix("$") for v in values[:8]]
+        sitemap = f"\nSitemap: https://site{host:05d}.example/sitemap.xml\n".encode()
+        bodies.append(data + sitemap)
+        paths.append([*own, *_PLAIN_PATHS])
+    return bodies, paths
+
+
+def build_urls(
+    rows: int, hosts: int | None = None, *, real: bool = False, quiet: bool = False
+) -> Corpus:
     """A URL-only dataset of ``rows`` rows (``url``, ``date``; no HTML, as FineWeb- or C4-style
     datasets are audited) in Parquet files of :data:`URL_SHARD` rows, over ``hosts`` hosts (one
     per 40 rows by default, at most 250,000), with the robots.txt snapshots of those hosts
-    (the same kinds and weights as the WARC corpus). Built unless already cached."""
+    (the same kinds and weights as the WARC corpus; with ``real``, a real file per host, every
+    host's bytes its own, and paths from its rules). Built unless already cached."""
     if rows < 1:
         raise ValueError("rows must be 1 or more")
     hosts = min(default_hosts(rows), 250_000) if hosts is None else hosts
-    folder = CACHE / f"urls-v{VERSION}-{rows}-{hosts}"
+    folder = CACHE / f"urls-v{VERSION}-{rows}-{hosts}{'-real' if real else ''}"
     shards = -(-rows // URL_SHARD)
     names = [f"urls-{k:05d}.parquet" for k in range(shards)]
     if not (folder / "manifest.json").exists():
@@ -385,18 +422,38 @@ def build_urls(rows: int, hosts: int | None = None, *, quiet: bool = False) -> C
             print(f"building {rows:,} URL rows over {hosts:,} hosts in {folder} ...", flush=True)
         building = _building(folder)
         rng = random.Random(f"reciprocity-bench-urls/{rows}/{hosts}")
+        bodies, paths = _real_sites(hosts) if real else ([], [])
         for shard, name in enumerate(names):
             count = min(URL_SHARD, rows - shard * URL_SHARD)
             first = shard * URL_SHARD
-            urls = [
-                f"https://site{rng.randrange(hosts):05d}.example/p/{first + i}.html"
-                for i in range(count)
-            ]
+            urls = []
+            for i in range(count):
+                host = rng.randrange(hosts)
+                path = rng.choice(paths[host]) if real else f"/p/{first + i}.html"
+                urls.append(f"https://site{host:05d}.example{path}")
             table = pa.table(
                 {"url": urls, "date": pa.array([CRAWLED] * count, pa.timestamp("us", "UTC"))}
             )
             pq.write_table(table, building / name)
-        _finish(building, folder, records=rows, hosts=hosts, names=names, signals=Counter())
+        entries = [
+            (
+                f"https://site{host:05d}.example/robots.txt",
+                FETCHED,
+                200,
+                [("Content-Type", "text/plain")],
+                body,
+            )
+            for host, body in enumerate(bodies)
+        ]
+        _finish(
+            building,
+            folder,
+            records=rows,
+            hosts=hosts,
+            names=names,
+            signals=Counter(),
+            entries=entries if real else None,
+        )
     return Corpus(
         folder, tuple(folder / name for name in names), folder / "robots.warc.gz", rows, hosts
     )

@@ -2,9 +2,10 @@
 
 The run is the local engine's (:func:`~reciprocity.corpus.audit.run_audit`): same parts, same
 assembly, same ``run.json``; only who decides the shards changes. The shards (an input file
-each, a large Parquet file in ranges of its rows; :func:`~reciprocity.corpus.audit.shards`)
-become a Ray dataset of one row per shard, and a ``map`` over it decides each into its parts,
-one Ray task per shard. Ray shows its progress on the terminal and in its dashboard.
+each, a large Parquet file in ranges of its rows, a large WARC, ARC or JSON Lines file cut at
+records: :func:`~reciprocity.corpus.audit.shards`) become a Ray dataset of one row per shard,
+and a ``map`` over it decides each into its parts, one Ray task per shard. Ray shows its
+progress on the terminal and in its dashboard.
 
 - **Same rows.** A shard starts at a part boundary and writes the parts one process would,
   named by input and part number; the driver assembles them in that order.
@@ -39,9 +40,9 @@ def _ray() -> Any:
     return ray
 
 
-def _decide(job: _Job, row: dict[str, Any]) -> dict[str, Any]:
-    shard: Shard = (int(row["index"]), str(row["path"]), int(row["first_part"]), row["count"])
-    reused, decided = audit_shard(job, shard)
+def _decide(job: _Job, shards: list[Shard], row: dict[str, Any]) -> dict[str, Any]:
+    # The shards travel with the function (a few numbers each), the dataset's rows name them.
+    reused, decided = audit_shard(job, shards[int(row["shard"])])
     return {"reused": reused, "decided": decided}
 
 
@@ -75,10 +76,10 @@ class RayEngine:
             ray.init(address=self.address)
             started = True
         try:
-            items = [{"index": i, "path": p, "first_part": f, "count": c} for i, p, f, c in shards]
+            items = [{"shard": number} for number in range(len(shards))]
             dataset = ray.data.from_items(items, override_num_blocks=max(len(items), 1))
             decided = dataset.map(
-                functools.partial(_decide, job),
+                functools.partial(_decide, job, shards),
                 num_cpus=1,
                 concurrency=self.workers,
             )

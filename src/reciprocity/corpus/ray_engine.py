@@ -22,13 +22,15 @@ progress on the terminal and in its dashboard.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from reciprocity.corpus.audit import Shard, _Job, audit_shard
 from reciprocity.errors import ReciprocityError, UsageError
 
-__all__ = ["RayEngine"]
+__all__ = ["RayEngine", "ShardTime"]
 
 
 def _ray() -> Any:
@@ -40,10 +42,29 @@ def _ray() -> Any:
     return ray
 
 
+@dataclass(frozen=True, slots=True)
+class ShardTime:
+    """When a shard's task ran (seconds since the epoch, by its node's clock) and the CPU time
+    its process spent on it: what the benchmark (``benchmarks/scale.py``) splits Ray's cost by."""
+
+    shard: int
+    started: float
+    ended: float
+    cpu: float
+
+
 def _decide(job: _Job, shards: list[Shard], row: dict[str, Any]) -> dict[str, Any]:
     # The shards travel with the function (a few numbers each), the dataset's rows name them.
+    started, cpu = time.time(), time.process_time()
     reused, decided = audit_shard(job, shards[int(row["shard"])])
-    return {"reused": reused, "decided": decided}
+    return {
+        "shard": row["shard"],
+        "reused": reused,
+        "decided": decided,
+        "started": started,
+        "ended": time.time(),
+        "cpu": time.process_time() - cpu,
+    }
 
 
 def _cause(error: BaseException) -> ReciprocityError | None:
@@ -68,6 +89,8 @@ class RayEngine:
         self.ray = _ray()
         self.address = address
         self.workers = workers
+        self.times: list[ShardTime] = []
+        """The last run's shards, as each ended."""
 
     def __call__(self, job: _Job, shards: list[Shard]) -> Iterator[tuple[int, int]]:
         ray = self.ray
@@ -84,7 +107,10 @@ class RayEngine:
                 concurrency=self.workers,
             )
             try:
+                self.times = []
                 for row in decided.iter_rows():
+                    times = (float(row[k]) for k in ("started", "ended", "cpu"))
+                    self.times.append(ShardTime(int(row["shard"]), *times))
                     yield int(row["reused"]), int(row["decided"])
             except Exception as exc:
                 cause = _cause(exc)

@@ -150,6 +150,8 @@ def test_the_work_is_split_by_file_by_row_ranges_and_at_records(
         (3, 0, None, False),
         (4, 0, 200, False), (4, 4, 200, True), (4, 8, 200, True), (4, 12, None, True),
     ]  # fmt: skip
+    # For an engine that runs 11 shards at once, none is cut: the 11 files' shards are enough.
+    assert all(s.at is None for s in shards(job, inputs, SHARD_PARTS, 0, spread=11))
 
 
 def test_ray_gives_the_local_rows(
@@ -159,7 +161,11 @@ def test_ray_gives_the_local_rows(
 
     inputs, robots = corpus
     local, local_run = audit(inputs, robots, tmp_path / "local")
-    remote, remote_run = audit(inputs, robots, tmp_path / "ray", RayEngine())
+    assert RayEngine().width() == 2  # this instance's CPUs
+    # At most 32 shards at once: more than the 11 files make, so the JSONL and WARC are cut.
+    engine = RayEngine(workers=32)
+    remote, remote_run = audit(inputs, robots, tmp_path / "ray", engine)
+    assert len(engine.times) == 18
     same(remote, local)
     assert remote_run["counts"] == local_run["counts"]
     assert remote_run["site_sources"]["served"] == local_run["site_sources"]["served"]

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,7 +48,7 @@ from tqdm import tqdm
 
 from reciprocity._files import sha256_of
 from reciprocity._version import __version__
-from reciprocity.corpus.cuts import Cut, cuts
+from reciprocity.corpus.cuts import cuts
 from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.plans import UrlRowDecider
@@ -362,37 +362,59 @@ def shards(
     paths: Sequence[Path],
     parts_per_shard: int = SHARD_PARTS,
     cut_bytes: int = SHARD_BYTES,
+    spread: int | None = None,
 ) -> list[Shard]:
     """The work of a run in shards: an input file each, a large Parquet file in ranges of its
-    rows, a WARC, ARC or JSON Lines file of more than ``cut_bytes`` at records (:mod:`.cuts`)."""
-    found: list[Shard] = []
+    rows, a WARC, ARC or JSON Lines file of more than ``cut_bytes`` at records (:mod:`.cuts`).
+
+    Cutting such a file costs the driver a reading of it, before any shard starts: with
+    ``spread`` (the shards an engine runs at once), files are cut, the largest first, only while
+    the run has fewer shards than that. A crawl of many files is not read twice for nothing.
+    """
+    by_input: list[list[Shard]] = []
     for index, path in enumerate(paths):
         rows = _parquet_rows(job, path)
         size = part_size(job, path)
         step = size * max(parts_per_shard, 1)
-        if rows is not None and rows > step:
-            for first in range(0, rows, step):
-                count = None if first + step >= rows else step
-                found.append(Shard(index, str(path), first // size, count))
+        if rows is None or rows <= step:
+            by_input.append([Shard(index, str(path))])
             continue
-        starts = _cuts(job, path, step, cut_bytes) if rows is None else []
-        found.append(Shard(index, str(path), 0, starts[0].document if starts else None))
+        by_input.append(
+            [
+                Shard(index, str(path), first // size, None if first + step >= rows else step)
+                for first in range(0, rows, step)
+            ]
+        )
+    cuttable = [
+        index
+        for index, path in enumerate(paths)
+        if len(by_input[index]) == 1 and _cuttable(job, path, cut_bytes)
+    ]
+    cuttable.sort(key=lambda index: -paths[index].stat().st_size)
+    count = sum(map(len, by_input))
+    for index in cuttable:
+        if spread is not None and count >= spread:
+            break
+        path = paths[index]
+        size = part_size(job, path)
+        columns = cast(CorpusReader, job.reader).columns  # _cuttable: the audit's own reader
+        starts = cuts(path, size * max(parts_per_shard, 1), columns)
+        found = [Shard(index, str(path), 0, starts[0].document if starts else None)]
         for number, cut in enumerate(starts):
             end = starts[number + 1].document if number + 1 < len(starts) else None
-            count = None if end is None else end - cut.document
-            found.append(Shard(index, str(path), cut.document // size, count, cut.at))
-    return found
+            remaining = None if end is None else end - cut.document
+            found.append(Shard(index, str(path), cut.document // size, remaining, cut.at))
+        by_input[index] = found
+        count += len(found) - 1
+    return [shard for shards_of_input in by_input for shard in shards_of_input]
 
 
-def _cuts(job: _Job, path: Path, step: int, cut_bytes: int) -> list[Cut]:
-    """Where a large WARC, ARC or JSON Lines input is cut into shards of ``step`` documents."""
+def _cuttable(job: _Job, path: Path, cut_bytes: int) -> bool:
+    """Whether ``path`` is a file worth scanning for cuts (:mod:`.cuts` says where, if any)."""
     # A reader of the caller's own may count documents otherwise than the one cuts reads with.
-    reader = job.reader
-    if type(reader) is not CorpusReader or not path.is_file():
-        return []
-    if path.stat().st_size <= cut_bytes:
-        return []
-    return cuts(path, step, reader.columns)
+    if type(job.reader) is not CorpusReader or not path.is_file():
+        return False
+    return path.stat().st_size > cut_bytes
 
 
 def audit_shard(job: _Job, shard: Shard) -> tuple[int, int]:
@@ -742,7 +764,12 @@ def run_audit(
     try:
         if engine is not None and distributed:
             sums.start()
-            for reused, _ in engine(job, shards(job, paths, shard_parts, shard_bytes)):
+            # An engine that tells how many shards it runs at once has large files cut only
+            # as far as that many shards (RayEngine.width).
+            width = getattr(engine, "width", None)
+            spread = width() if callable(width) else None
+            work = shards(job, paths, shard_parts, shard_bytes, spread)
+            for reused, _ in engine(job, work):
                 resumed += reused
         elif pool is not None:
             # One input file per task: parts are per input, so workers never share a file.

@@ -59,7 +59,7 @@ def cuts(path: Path, step: int, columns: ColumnNames | None = None) -> list[Cut]
             return []
     if kind in ("warc", "arc"):
         return record_cuts(path, step, columns)
-    if kind == "jsonl" and head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] != b"[":
+    if kind == "jsonl":
         return line_cuts(path, step)
     return []
 
@@ -93,7 +93,10 @@ def record_cuts(path: Path, step: int, columns: ColumnNames | None = None) -> li
 
 def line_cuts(path: Path, step: int) -> list[Cut]:
     """Cuts of a plain JSON Lines file, at the starts of lines, counted as its reader counts
-    documents (every line that is not blank); none when a line is longer than the reader takes."""
+    documents (every line that is not blank); none when a line is longer than the reader takes,
+    or when the file is one JSON array (as the reader tells it: by its first character)."""
+    if head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
+        return []
     found: list[Cut] = []
     documents = number = offset = 0
     with path.open("rb") as fh:

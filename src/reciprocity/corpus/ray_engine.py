@@ -91,20 +91,32 @@ class RayEngine:
         self.workers = workers
         self.times: list[ShardTime] = []
         """The last run's shards, as each ended."""
+        self._started = False  # this engine started the Ray instance it runs on
+
+    def _connect(self) -> None:
+        if not self.ray.is_initialized():
+            self.ray.init(address=self.address)
+            self._started = True
+
+    def width(self) -> int:
+        """Shards decided at once: ``workers``, else the cluster's CPUs (Ray is started or
+        joined here, as the run would)."""
+        if self.workers is not None:
+            return self.workers
+        self._connect()
+        return max(int(self.ray.cluster_resources().get("CPU", 1)), 1)
 
     def __call__(self, job: _Job, shards: list[Shard]) -> Iterator[tuple[int, int]]:
         ray = self.ray
-        started = False
-        if not ray.is_initialized():
-            ray.init(address=self.address)
-            started = True
+        self._connect()
         try:
             items = [{"shard": number} for number in range(len(shards))]
             dataset = ray.data.from_items(items, override_num_blocks=max(len(items), 1))
             decided = dataset.map(
                 functools.partial(_decide, job, shards),
                 num_cpus=1,
-                concurrency=self.workers,
+                # No more than the shards: Ray Data warns of a limit it cannot reach.
+                concurrency=None if self.workers is None else min(self.workers, len(items) or 1),
             )
             try:
                 self.times = []
@@ -118,5 +130,7 @@ class RayEngine:
                     raise cause from None
                 raise
         finally:
-            if started:
+            if self._started:
+                # Stopped where it was started, whether by width() or here.
                 ray.shutdown()
+                self._started = False

@@ -8,6 +8,12 @@ The corpus: ``--files`` Parquet files of ``--documents`` pages each (HTML, heade
 a few hundred hosts with robots.txt snapshots of several kinds. Ray's start (``ray.init``) is
 timed on its own and left out of the runs: a cluster is started once for many audits. Every
 run's ``decisions.parquet`` is checked equal to the first.
+
+Each Ray run is then split by where its time went (:attr:`RayEngine.times`): before the first
+shard's task starts (the dataset's planning, a worker process started and reciprocity imported
+in it), inside the tasks (wall and CPU time, and the first shard's documents per second against
+the others'), between tasks, and after the last (assembling ``decisions.parquet``, also in the
+local runs); and the CPU time of the driver process (Ray Data's executor runs in it).
 """
 
 from __future__ import annotations
@@ -73,6 +79,9 @@ def build(folder: Path, files: int, documents: int) -> tuple[list[Path], Path]:
 def audit(inputs: list[Path], robots: Path, out: Path, workers: int, engine: Any) -> float:
     with load_snapshots([robots], index_folder=out / ".snapshots") as snapshots:
         clock = time.perf_counter()
+        if engine is not None:
+            engine.run_started = time.time()
+            engine.driver_cpu = time.process_time()
         run_audit(
             inputs,
             out,
@@ -84,7 +93,28 @@ def audit(inputs: list[Path], robots: Path, out: Path, workers: int, engine: Any
             workers=workers,
             engine=engine,
         )
+        if engine is not None:
+            engine.driver_cpu = time.process_time() - engine.driver_cpu
         return time.perf_counter() - clock
+
+
+def explain(engine: Any, seconds: float, documents: int) -> None:
+    """Where a Ray run's ``seconds`` went, from its shards' times (module docstring)."""
+    times = sorted(engine.times, key=lambda t: t.started)
+    begin = engine.run_started
+    inside = sum(t.ended - t.started for t in times)
+    cpu = sum(t.cpu for t in times)
+    first = times[0].started - begin
+    last = begin + seconds - max(t.ended for t in times)
+    per_shard = documents / len(times)
+    rates = [per_shard / (t.ended - t.started) for t in times]
+    later = sum(rates[1:]) / max(len(rates) - 1, 1)
+    print(
+        f"      before the first task {first:5.2f} s; inside tasks {inside:6.2f} s (CPU "
+        f"{cpu:6.2f} s, {cpu / inside:.0%}); after the last {last:5.2f} s; driver CPU "
+        f"{engine.driver_cpu:5.2f} s\n"
+        f"      first shard {rates[0]:6.0f} docs/s, the others {later:6.0f} docs/s on average"
+    )
 
 
 def main() -> None:
@@ -122,6 +152,8 @@ def main() -> None:
                 f"{name:5} workers={workers}: {seconds:6.2f} s  {rate:8.0f} docs/s  "
                 f"x{rate / base:.2f} of local with 1 worker"
             )
+            if engine is not None:
+                explain(engine, seconds, total)
         ray.shutdown()
 
 

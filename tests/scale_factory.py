@@ -93,3 +93,21 @@ def write_urls(path: Path, count: int, row_group: int = 5000) -> Path:
     )
     pq.write_table(table, path, row_group_size=row_group)
     return path
+
+
+def write_pages(path: Path, rows: list[dict[str, Any]], *, requests: bool = True) -> Path:
+    """``rows`` as the response records of a WARC (``.warc``, or ``.warc.gz`` in one gzip member
+    a record), each after its request record; rows without a URL leave no record."""
+    entries: list[SnapshotEntry] = [
+        (
+            row["url"],
+            datetime.fromisoformat(row["date"]),
+            200,
+            [(name, value) for name, value in row["headers"]],
+            row["html"],
+        )
+        for row in rows
+        if row["url"] is not None
+    ]
+    write_snapshot_warc(path, entries, requests=requests)
+    return path

@@ -1,7 +1,8 @@
 """The audit on Ray Data, on a local Ray instance started here (2 CPUs): the same
 ``decisions.parquet`` as the local engine, row for row, on a generated corpus of Parquet
-(split in shards), URL-only Parquet, JSONL and WARC inputs; the same rows when a Ray worker is
-killed mid-run, and when the driver's run stops and the command is started again."""
+(split in shards by rows), URL-only Parquet, JSONL and WARC inputs (split at records); the same
+rows when a Ray worker is killed mid-run, and when the driver's run stops and the command is
+started again."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from scale_factory import document_rows, write_documents, write_robots, write_urls
+from scale_factory import document_rows, write_documents, write_pages, write_robots, write_urls
 
 import reciprocity
 from reciprocity.corpus.audit import PART, run_audit, shards
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
-from reciprocity.corpus.readers import CorpusReader
+from reciprocity.corpus.readers import CorpusReader, Position
 from reciprocity.corpus.samples import sample_corpus
 from reciprocity.sources.site import SiteSays
 from reciprocity.sources.snapshots import load_snapshots
@@ -63,8 +64,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
     inputs = [
         write_documents(folder / "docs.parquet", document_rows(1030), row_group=120),
         write_urls(folder / "urls.parquet", 9000, row_group=700),
-        write_documents(folder / "docs.jsonl", document_rows(130)),
+        write_documents(folder / "docs.jsonl", document_rows(650)),
         sample_corpus().inputs[1],
+        write_pages(folder / "pages.warc.gz", document_rows(700)),
     ]
     return inputs, write_robots(folder / "robots.warc.gz")
 
@@ -80,9 +82,14 @@ class KillOnce(CorpusReader):
     fail: bool = False
 
     def __call__(
-        self, path: str | Path, *, start: int = 0, limit: int | None = None
+        self,
+        path: str | Path,
+        *,
+        start: int = 0,
+        limit: int | None = None,
+        at: Position = Position(),  # noqa: B008  # frozen: one shared value is safe
     ) -> Iterator[Document]:
-        documents = CorpusReader.__call__(self, path, start=start, limit=limit)
+        documents = CorpusReader.__call__(self, path, start=start, limit=limit, at=at)
         mine = Path(path).name == self.victim
         marker = Path(self.marker)
         for count, document in enumerate(documents):
@@ -109,6 +116,7 @@ def audit(
             batch=BATCH,
             engine=engine,
             shard_parts=SHARD_PARTS,
+            shard_bytes=0,
         )
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     return pq.read_table(out / "decisions.parquet"), manifest
@@ -123,20 +131,27 @@ def same(left: pa.Table, right: pa.Table) -> None:
         assert not differ, (name, differ[:3])
 
 
-def test_the_work_is_split_by_file_and_by_row_ranges(corpus: tuple[list[Path], Path]) -> None:
+def test_the_work_is_split_by_file_by_row_ranges_and_at_records(
+    corpus: tuple[list[Path], Path],
+) -> None:
     from reciprocity.corpus.audit import _Job
 
     inputs, _ = corpus
     job = _Job(Path("parts"), AuditPolicy(), None, CorpusReader(), BATCH)
-    found = shards(job, inputs, SHARD_PARTS)
+    found = shards(job, inputs, SHARD_PARTS, 0)
     # docs.parquet: 1030 documents in parts of 50, 4 parts a shard; urls.parquet: 9000 rows in
-    # parts of 1000 (20 batches); JSONL and WARC: one shard each.
-    assert [(i, f, c) for i, _, f, c in found] == [
-        (0, 0, 200), (0, 4, 200), (0, 8, 200), (0, 12, 200), (0, 16, 200), (0, 20, None),
-        (1, 0, 4000), (1, 4, 4000), (1, 8, None),
-        (2, 0, None),
-        (3, 0, None),
+    # parts of 1000 (20 batches); JSONL (650 lines) and the 700-page WARC cut at records (the
+    # WARC's rows without an http(s) URL make no document: 684); the sample WARC is one shard.
+    assert [(s.index, s.first_part, s.count, s.at is not None) for s in found] == [
+        (0, 0, 200, False), (0, 4, 200, False), (0, 8, 200, False), (0, 12, 200, False),
+        (0, 16, 200, False), (0, 20, None, False),
+        (1, 0, 4000, False), (1, 4, 4000, False), (1, 8, None, False),
+        (2, 0, 200, False), (2, 4, 200, True), (2, 8, 200, True), (2, 12, None, True),
+        (3, 0, None, False),
+        (4, 0, 200, False), (4, 4, 200, True), (4, 8, 200, True), (4, 12, None, True),
     ]  # fmt: skip
+    # For an engine that runs 11 shards at once, none is cut: the 11 files' shards are enough.
+    assert all(s.at is None for s in shards(job, inputs, SHARD_PARTS, 0, spread=11))
 
 
 def test_ray_gives_the_local_rows(
@@ -146,11 +161,15 @@ def test_ray_gives_the_local_rows(
 
     inputs, robots = corpus
     local, local_run = audit(inputs, robots, tmp_path / "local")
-    remote, remote_run = audit(inputs, robots, tmp_path / "ray", RayEngine())
+    assert RayEngine().width() == 2  # this instance's CPUs
+    # At most 32 shards at once: more than the 11 files make, so the JSONL and WARC are cut.
+    engine = RayEngine(workers=32)
+    remote, remote_run = audit(inputs, robots, tmp_path / "ray", engine)
+    assert len(engine.times) == 18
     same(remote, local)
     assert remote_run["counts"] == local_run["counts"]
     assert remote_run["site_sources"]["served"] == local_run["site_sources"]["served"]
-    assert local.num_rows == 1030 + 9000 + 130 + 1  # the WARC holds one response
+    assert local.num_rows == 1030 + 9000 + 650 + 1 + 684  # the sample WARC holds one response
     assert set(local.column("train_ai").to_pylist()) == {"allow", "deny", "unknown", "unavailable"}
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -48,11 +48,12 @@ from tqdm import tqdm
 
 from reciprocity._files import sha256_of
 from reciprocity._version import __version__
+from reciprocity.corpus.cuts import cuts
 from reciprocity.corpus.decide import SiteSource, decide
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.plans import UrlRowDecider
 from reciprocity.corpus.policy import AuditPolicy
-from reciprocity.corpus.readers import CorpusReader, UrlRows, detect_format
+from reciprocity.corpus.readers import CorpusReader, Position, UrlRows, detect_format
 from reciprocity.corpus.schema import SCHEMA, SCHEMA_VERSION, USE_COLUMNS
 from reciprocity.errors import InputError, UsageError
 from reciprocity.sources.inputs import (
@@ -71,6 +72,7 @@ __all__ = [
     "BATCH",
     "ROW_GROUP",
     "SCHEMA",
+    "SHARD_BYTES",
     "SHARD_PARTS",
     "AuditResult",
     "Engine",
@@ -97,6 +99,11 @@ URL_PART_BATCHES = 20
 SHARD_PARTS = 25
 """A Parquet input of more parts than this is shared out, by an engine (``--engine ray``), in
 shards of this many parts: 25,000 documents, or 500,000 URL-only rows."""
+
+SHARD_BYTES = 256 << 20
+"""A plain or per-record gzip WARC, ARC or JSON Lines input larger than this is read once by
+the driver, before deciding, to find where shards of :data:`SHARD_PARTS` parts start in it
+(:mod:`.cuts`)."""
 
 PREPARE_DOCUMENTS = 500
 PREPARE_BYTES = 64 << 20
@@ -301,8 +308,13 @@ class _Job:
             else:  # an unreadable row group's rows
                 yield pa.Table.from_pylist([decide(item, self.robots, self.policy)], schema=SCHEMA)
 
-    def documents(self, path: Path, start: int, limit: int | None) -> Iterator[Document]:
-        documents = self.reader(path, start=start, limit=limit)
+    def documents(
+        self, path: Path, start: int, limit: int | None, at: Position | None = None
+    ) -> Iterator[Document]:
+        # Only a shard that starts inside its file passes ``at``: a reader of the caller's own
+        # need not know it (shards of such a reader's files are whole).
+        where = {} if at is None else {"at": at}
+        documents = self.reader(path, start=start, limit=limit, **where)
         prepare = getattr(self.robots, "prepare", None)
         if prepare is not None:
             window = min(self.batch, PREPARE_DOCUMENTS)
@@ -310,10 +322,21 @@ class _Job:
         return documents
 
 
-Shard = tuple[int, str, int, "int | None"]
-"""A unit of an engine's work: (input number, its path, its first part, documents at most;
-``None``: to the end of the input). Shards start at part boundaries, so that they write the
-parts one process would, and a shard resumes from its own complete parts."""
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """A unit of an engine's work: documents of input number ``index`` (at ``path``) from its
+    part ``first_part`` on, ``count`` of them at most (``None``: to the end of the input).
+    Shards start at part boundaries, so that they write the parts one process would, and a
+    shard resumes from its own complete parts. ``at``: where a WARC, ARC or JSON Lines shard
+    starts reading (the first document of its first part; ``None``: it counts from the file's
+    start)."""
+
+    index: int
+    path: str
+    first_part: int = 0
+    count: int | None = None
+    at: Position | None = None
+
 
 Engine = Callable[[_Job, list[Shard]], Iterable[tuple[int, int]]]
 """Decides shards (:func:`audit_shard` on each, anywhere), giving (parts reused, documents
@@ -334,25 +357,72 @@ def _parquet_rows(job: _Job, path: Path) -> int | None:
     return rows
 
 
-def shards(job: _Job, paths: Sequence[Path], parts_per_shard: int = SHARD_PARTS) -> list[Shard]:
-    """The work of a run in shards: an input file each, a large Parquet file in several."""
-    found: list[Shard] = []
+def shards(
+    job: _Job,
+    paths: Sequence[Path],
+    parts_per_shard: int = SHARD_PARTS,
+    cut_bytes: int = SHARD_BYTES,
+    spread: int | None = None,
+) -> list[Shard]:
+    """The work of a run in shards: an input file each, a large Parquet file in ranges of its
+    rows, a WARC, ARC or JSON Lines file of more than ``cut_bytes`` at records (:mod:`.cuts`).
+
+    Cutting such a file costs the driver a reading of it, before any shard starts: with
+    ``spread`` (the shards an engine runs at once), files are cut, the largest first, only while
+    the run has fewer shards than that. A crawl of many files is not read twice for nothing.
+    """
+    by_input: list[list[Shard]] = []
     for index, path in enumerate(paths):
         rows = _parquet_rows(job, path)
         size = part_size(job, path)
         step = size * max(parts_per_shard, 1)
         if rows is None or rows <= step:
-            found.append((index, str(path), 0, None))
+            by_input.append([Shard(index, str(path))])
             continue
-        for first in range(0, rows, step):
-            found.append((index, str(path), first // size, None if first + step >= rows else step))
-    return found
+        by_input.append(
+            [
+                Shard(index, str(path), first // size, None if first + step >= rows else step)
+                for first in range(0, rows, step)
+            ]
+        )
+    cuttable = [
+        index
+        for index, path in enumerate(paths)
+        if len(by_input[index]) == 1 and _cuttable(job, path, cut_bytes)
+    ]
+    cuttable.sort(key=lambda index: -paths[index].stat().st_size)
+    count = sum(map(len, by_input))
+    for index in cuttable:
+        if spread is not None and count >= spread:
+            break
+        path = paths[index]
+        size = part_size(job, path)
+        columns = cast(CorpusReader, job.reader).columns  # _cuttable: the audit's own reader
+        starts = cuts(path, size * max(parts_per_shard, 1), columns)
+        found = [Shard(index, str(path), 0, starts[0].document if starts else None)]
+        for number, cut in enumerate(starts):
+            end = starts[number + 1].document if number + 1 < len(starts) else None
+            remaining = None if end is None else end - cut.document
+            found.append(Shard(index, str(path), cut.document // size, remaining, cut.at))
+        by_input[index] = found
+        count += len(found) - 1
+    return [shard for shards_of_input in by_input for shard in shards_of_input]
+
+
+def _cuttable(job: _Job, path: Path, cut_bytes: int) -> bool:
+    """Whether ``path`` is a file worth scanning for cuts (:mod:`.cuts` says where, if any)."""
+    # A reader of the caller's own may count documents otherwise than the one cuts reads with.
+    if type(job.reader) is not CorpusReader or not path.is_file():
+        return False
+    return path.stat().st_size > cut_bytes
 
 
 def audit_shard(job: _Job, shard: Shard) -> tuple[int, int]:
     """Decide ``shard`` into its parts: (parts reused, documents covered)."""
-    index, path, first_part, count = shard
-    return _audit_input(job, index, Path(path), count, first_part=first_part)
+    path = Path(shard.path)
+    return _audit_input(
+        job, shard.index, path, shard.count, first_part=shard.first_part, at=shard.at
+    )
 
 
 def _prepared(
@@ -401,12 +471,20 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _audit_input(
-    job: _Job, index: int, path: Path, budget: int | None, bar: Any = None, *, first_part: int = 0
+    job: _Job,
+    index: int,
+    path: Path,
+    budget: int | None,
+    bar: Any = None,
+    *,
+    first_part: int = 0,
+    at: Position | None = None,
 ) -> tuple[int, int]:
     """Decide the documents of one input into its parts, from part ``first_part`` on and at
-    most ``budget`` of them (a shard: :func:`shards`); (parts reused, documents covered)."""
+    most ``budget`` of them (a shard: :func:`shards`, which starts reading ``at`` its first
+    part's first document when given); (parts reused, documents covered)."""
     with _fewer_collections():
-        return _decide_input(job, index, path, budget, bar, first_part=first_part)
+        return _decide_input(job, index, path, budget, bar, first_part=first_part, at=at)
 
 
 def part_size(job: _Job, path: Path) -> int:
@@ -423,6 +501,7 @@ def _decide_input(
     bar: Any = None,
     *,
     first_part: int = 0,
+    at: Position | None = None,
 ) -> tuple[int, int]:
     parts, policy, robots = job.parts, job.policy, job.robots
     by_site = job.by_site(path)
@@ -436,7 +515,8 @@ def _decide_input(
     if budget is not None:
         budget = max(0, budget - already)
     batch_number = first_part + len(done)
-    start = first_part * batch + already
+    # Counted from where the reading starts: the file's start, or the shard's first document.
+    start = (first_part * batch if at is None else 0) + already
     rows: list[dict[str, Any]] = []
     found: list[InputFile] = []
     decided = already
@@ -473,7 +553,7 @@ def _decide_input(
             write(pa.concat_tables(held) if held else SCHEMA.empty_table())
         return len(done), decided
 
-    for document in job.documents(path, start, budget):
+    for document in job.documents(path, start, budget, at):
         rows.append(decide(document, robots, policy))
         site_file = site_file_record(document)
         if site_file is not None:
@@ -614,6 +694,7 @@ def run_audit(
     workers: int = 1,
     engine: Engine | None = None,
     shard_parts: int = SHARD_PARTS,
+    shard_bytes: int = SHARD_BYTES,
 ) -> AuditResult:
     """Decide every document of ``inputs`` under ``policy``; write ``out``; resume if started.
 
@@ -624,7 +705,8 @@ def run_audit(
     one input file per task (``reader`` and ``robots`` must then pickle: a module-level
     function or a ``functools.partial`` of one); a ``limit`` keeps the run in one process.
     ``engine`` decides the inputs instead, in shards of at most ``shard_parts`` parts
-    (:func:`shards`), wherever it runs them (the run folder must be on a disk they all see);
+    (:func:`shards`; WARC, ARC and JSON Lines files of more than ``shard_bytes`` are cut at
+    records), wherever it runs them (the run folder must be on a disk they all see);
     what the inputs' own site files change is then decided again in this process.
     """
     paths = [Path(p) for p in inputs]
@@ -682,7 +764,12 @@ def run_audit(
     try:
         if engine is not None and distributed:
             sums.start()
-            for reused, _ in engine(job, shards(job, paths, shard_parts)):
+            # An engine that tells how many shards it runs at once has large files cut only
+            # as far as that many shards (RayEngine.width).
+            width = getattr(engine, "width", None)
+            spread = width() if callable(width) else None
+            work = shards(job, paths, shard_parts, shard_bytes, spread)
+            for reused, _ in engine(job, work):
                 resumed += reused
         elif pool is not None:
             # One input file per task: parts are per input, so workers never share a file.

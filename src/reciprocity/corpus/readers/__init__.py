@@ -67,6 +67,7 @@ __all__ = [
     "MAX_PAYLOAD",
     "ColumnNames",
     "CorpusReader",
+    "Position",
     "UrlRows",
     "detect_format",
     "is_url_input",
@@ -75,12 +76,27 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a reading of a WARC, ARC or JSON Lines file starts: the byte offset of a record
+    (of a line) that an earlier reading of the same file gave, and for JSON Lines the number of
+    that line. Only a plain file or a per-record gzip one can be entered in the middle;
+    :mod:`reciprocity.corpus.cuts` finds such positions."""
+
+    byte: int = 0
+    line: int = 0
+
+
+_START = Position()
+
+
 def read_documents(
     path: str | Path,
     *,
     columns: ColumnNames = ColumnNames(),
     limit: int | None = None,
     start: int = 0,
+    at: Position = _START,
 ) -> Iterator[Document]:
     """The documents of one input, in file order, from the ``start``-th, at most ``limit``.
 
@@ -88,8 +104,10 @@ def read_documents(
     run that stopped after N documents resumes with ``start=N`` and yields exactly the rest.
     Skipping is cheap where the format allows it (JSON lines are not parsed, Parquet row groups
     and Arrow batches are skipped whole); in WARC files the skipped records are still read.
+    ``at`` starts the reading (and the counting of ``start``) at a record of a WARC, ARC or JSON
+    Lines file instead of its beginning (see :class:`Position`).
     """
-    found = _reading(path, columns, limit, start, as_rows=False)
+    found = _reading(path, columns, limit, start, as_rows=False, at=at)
     return cast(Iterator[Document], found)  # as_rows=False: documents only
 
 
@@ -106,7 +124,13 @@ def read_rows(
 
 
 def _reading(
-    path: str | Path, columns: ColumnNames, limit: int | None, start: int, *, as_rows: bool
+    path: str | Path,
+    columns: ColumnNames,
+    limit: int | None,
+    start: int,
+    *,
+    as_rows: bool,
+    at: Position = _START,
 ) -> Iterator[Document | UrlRows]:
     if start < 0:
         raise ValueError("start must be 0 or more")
@@ -114,8 +138,11 @@ def _reading(
         raise ValueError("limit must be 0 or more")
     # Checked now, not at the first next(): a wrong path should fail where it is given.
     kind = detect_format(path)
+    if at != _START and kind not in ("warc", "arc", "jsonl"):
+        raise ValueError(f"a {kind} input is read from its start, not from a byte position")
     skip = _Skip(start)
-    return _bounded(_read(Path(path), str(path), kind, columns, skip, as_rows=as_rows), skip, limit)
+    found = _read(Path(path), str(path), kind, columns, skip, as_rows=as_rows, at=at)
+    return _bounded(found, skip, limit)
 
 
 def is_url_input(path: str | Path, *, columns: ColumnNames = ColumnNames()) -> bool:
@@ -134,9 +161,9 @@ class CorpusReader:
     by_site: bool = True
 
     def __call__(
-        self, path: str | Path, *, start: int = 0, limit: int | None = None
+        self, path: str | Path, *, start: int = 0, limit: int | None = None, at: Position = _START
     ) -> Iterator[Document]:
-        return read_documents(path, columns=self.columns, start=start, limit=limit)
+        return read_documents(path, columns=self.columns, start=start, limit=limit, at=at)
 
     def url_input(self, path: str | Path) -> bool:
         """Whether :meth:`rows` reads ``path`` as URL rows."""
@@ -179,14 +206,21 @@ def _bounded(
 
 
 def _read(
-    path: Path, source: str, kind: str, columns: ColumnNames, skip: _Skip, *, as_rows: bool
+    path: Path,
+    source: str,
+    kind: str,
+    columns: ColumnNames,
+    skip: _Skip,
+    *,
+    as_rows: bool,
+    at: Position = _START,
 ) -> Iterator[Document | UrlRows]:
     if kind == "warc":
-        return _read_warc(path, source)
+        return _read_warc(path, source, at.byte)
     if kind == "arc":
-        return _read_arc(path, source)
+        return _read_arc(path, source, at.byte)
     if kind == "jsonl":
-        return _read_json(path, source, columns, skip)
+        return _read_json(path, source, columns, skip, at=at.byte, line=at.line)
     rows = as_rows and url_table(path, kind, columns)
     if kind == "parquet":
         return _read_parquet(path, source, columns, skip, as_rows=rows)

@@ -32,15 +32,20 @@ from reciprocity.corpus.readers.warc import (
 from reciprocity.corpus.values import is_web
 
 
-def _read_arc(path: Path, source: str) -> Iterator[Document]:
+def _read_arc(path: Path, source: str, at: int = 0) -> Iterator[Document]:
+    """The documents of an ARC file, from its record at byte ``at`` (of a plain or per-record
+    gzip file) on."""
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         kind = compression_of(fh.read(8))
         fh.seek(0)
         if kind == "gzip" and per_record_gzip(fh, arc_record_length):
-            yield from _arc_members(fh, source, size)
+            yield from _arc_members(fh, source, size, at)
         elif kind is None:
-            yield from _arc_records(fh, source, rewindable=True)
+            fh.seek(at)
+            yield from _arc_records(fh, source, rewindable=True, position=at)
+        elif at:
+            raise ValueError("an ARC file of one compressed stream is read from its start")
         else:
             fh.seek(0)  # the per-record check above moved it
             with decompressing(fh, kind) as stream:
@@ -85,14 +90,19 @@ def _arc_document(
 
 
 def _arc_records(
-    stream: IO[bytes], source: str, base: int | None = None, *, rewindable: bool = False
+    stream: IO[bytes],
+    source: str,
+    base: int | None = None,
+    *,
+    rewindable: bool = False,
+    position: int = 0,
 ) -> Iterator[Document]:
     """Records of an uncompressed ARC stream; ``base`` (a gzip member offset) replaces the
     stream's own offsets. A header that does not parse is reported once and skipped to the
     next line that is an ARC header. In a ``rewindable`` stream (a file, a member in memory;
     not a decompressing stream, which seeks back by decompressing again from its start), a
-    record whose length does not end at a record is its one error row."""
-    position = 0
+    record whose length does not end at a record is its one error row. ``position``: the
+    stream's offset in its file, where it starts."""
     lost: int | None = None  # where unreadable lines started, while skipping them
     seekable = rewindable
     liar = False  # skipping the bytes of a record reported for its length, to the next header
@@ -178,9 +188,10 @@ def _discard(stream: IO[bytes], count: int) -> int:
     return done
 
 
-def _arc_members(fh: IO[bytes], source: str, size: int) -> Iterator[Document]:
-    """Records of a per-record gzip ARC, member by member, skipping damaged members."""
-    pos = 0
+def _arc_members(fh: IO[bytes], source: str, size: int, at: int = 0) -> Iterator[Document]:
+    """Records of a per-record gzip ARC, member by member from the one at ``at``, skipping
+    damaged members."""
+    pos = at
     while pos < size:
         member = inflate_member(fh, pos, keep=MAX_PAYLOAD + MAX_HEADER)
         if member.status == "ok" and member.end is not None:

@@ -18,22 +18,35 @@ MAX_LINE = 64 << 20
 """Bytes of one JSON line; a longer line becomes an error document."""
 
 
-def _read_json(path: Path, source: str, columns: ColumnNames, skip: _Skip) -> Iterator[Document]:
+def _read_json(
+    path: Path, source: str, columns: ColumnNames, skip: _Skip, *, at: int = 0, line: int = 0
+) -> Iterator[Document]:
+    """The documents of a JSON Lines or JSON array file; of a plain JSON Lines file, from its
+    line ``line``, which starts at byte ``at``, on."""
     with path.open("rb") as raw:
         kind = compression_of(raw.read(8))
         raw.seek(0)
         is_array = head_of(path, 4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+        if at and (kind is not None or is_array):
+            raise ValueError("a compressed JSON Lines file or a JSON array is read from its start")
+        raw.seek(at)
         with decompressing(raw, kind) as stream:
             if is_array:
                 yield from _json_array(stream, source, columns, kind)
             else:
-                yield from _json_lines(stream, source, columns, skip, kind)
+                yield from _json_lines(stream, source, columns, skip, kind, first=line)
 
 
 def _json_lines(
-    stream: IO[bytes], source: str, columns: ColumnNames, skip: _Skip, kind: str | None
+    stream: IO[bytes],
+    source: str,
+    columns: ColumnNames,
+    skip: _Skip,
+    kind: str | None,
+    *,
+    first: int = 0,
 ) -> Iterator[Document]:
-    number = -1
+    number = first - 1
     while True:
         try:
             line = stream.readline(MAX_LINE + 1)

@@ -56,7 +56,9 @@ class _Stop:
     pending: Document | None = None
 
 
-def _read_warc(path: Path, source: str) -> Iterator[Document]:
+def _read_warc(path: Path, source: str, at: int = 0) -> Iterator[Document]:
+    """The documents of a WARC file, from its record at byte ``at`` (of a plain or per-record
+    gzip file) on."""
     with path.open("rb") as fh:
         info = os.fstat(fh.fileno())
         kind = compression_of(fh.read(8))
@@ -65,9 +67,11 @@ def _read_warc(path: Path, source: str) -> Iterator[Document]:
         # is not UTF-8 would not reach the OS as given.
         native = str(path) if S_ISREG(info.st_mode) and _utf8(str(path)) else None
         if kind is None:
-            yield from _warc_framed(fh, source, info.st_size, gzipped=False, native=native)
+            yield from _warc_framed(fh, source, info.st_size, gzipped=False, native=native, at=at)
         elif kind == "gzip" and per_record_gzip(fh, warc_record_length):
-            yield from _warc_framed(fh, source, info.st_size, gzipped=True, native=native)
+            yield from _warc_framed(fh, source, info.st_size, gzipped=True, native=native, at=at)
+        elif at:
+            raise ValueError("a WARC file of one compressed stream is read from its start")
         else:
             yield from _warc_stream(fh, source, kind)
 
@@ -81,7 +85,13 @@ def _utf8(name: str) -> bool:
 
 
 def _warc_framed(
-    fh: IO[bytes], source: str, size: int, *, gzipped: bool, native: str | None = None
+    fh: IO[bytes],
+    source: str,
+    size: int,
+    *,
+    gzipped: bool,
+    native: str | None = None,
+    at: int = 0,
 ) -> Iterator[Document]:
     """Records of a plain or per-record-gzip WARC, resynchronising after damage.
 
@@ -91,7 +101,7 @@ def _warc_framed(
     ``WARC/`` line) that begins a record, from ``fh``.
     """
     reported: set[int] = set()
-    pos = 0
+    pos = at
     while pos < size:
         fh.seek(pos)
         last: WarcRecord | None = None

@@ -111,3 +111,14 @@ def write_pages(path: Path, rows: list[dict[str, Any]], *, requests: bool = True
     ]
     write_snapshot_warc(path, entries, requests=requests)
     return path
+
+
+def same_rows(left: pa.Table, right: pa.Table) -> None:
+    """Both tables have one schema and the same rows, every column (the first differences
+    are named)."""
+    assert left.schema == right.schema
+    assert left.num_rows == right.num_rows
+    for name in left.schema.names:
+        a, b = left.column(name).to_pylist(), right.column(name).to_pylist()
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        assert not differ, (name, differ[:3])

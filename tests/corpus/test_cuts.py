@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scale_factory import document_rows, write_documents, write_pages, write_robots
+from scale_factory import document_rows, same_rows, write_documents, write_pages, write_robots
 
 from reciprocity.corpus.audit import (
     PART,
@@ -84,15 +84,6 @@ def _audit(path: Path, robots: Path, out: Path, engine: Any) -> tuple[pa.Table, 
     return pq.read_table(out / "decisions.parquet"), manifest
 
 
-def _same(left: pa.Table, right: pa.Table) -> None:
-    assert left.schema == right.schema
-    assert left.num_rows == right.num_rows
-    for name in left.schema.names:
-        a, b = left.column(name).to_pylist(), right.column(name).to_pylist()
-        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        assert not differ, (name, differ[:3])
-
-
 @pytest.fixture(scope="module")
 def robots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_robots(tmp_path_factory.mktemp("robots") / "robots.warc.gz")
@@ -119,7 +110,7 @@ def test_shards_cut_at_records_give_the_local_rows(kind: str, robots: Path, tmp_
     path = _input(kind, tmp_path)
     local, local_run = _audit(path, robots, tmp_path / "local", None)
     remote, remote_run = _audit(path, robots, tmp_path / "cut", _sequential)
-    _same(remote, local)
+    same_rows(remote, local)
     assert remote_run["counts"] == local_run["counts"]
     assert local.num_rows >= 3 * BATCH * PARTS
 
@@ -141,7 +132,7 @@ def test_shards_write_the_parts_of_one_process(kind: str, tmp_path: Path) -> Non
     assert names == sorted(p.name for p in cut.parts.iterdir())
     for name in names:
         if name.endswith(PART):
-            _same(_read_part(cut.parts / name), _read_part(whole.parts / name))
+            same_rows(_read_part(cut.parts / name), _read_part(whole.parts / name))
 
 
 def test_a_cut_shard_resumes_from_its_own_parts(tmp_path: Path) -> None:
@@ -159,7 +150,7 @@ def test_a_cut_shard_resumes_from_its_own_parts(tmp_path: Path) -> None:
     _audit_input(whole, 0, path, None)
     for number in (middle.first_part, middle.first_part + 1):
         name = f"00000-{number:06d}{PART}"
-        _same(_read_part(job.parts / name), _read_part(whole.parts / name))
+        same_rows(_read_part(job.parts / name), _read_part(whole.parts / name))
 
 
 def test_files_that_cannot_be_entered_are_whole(tmp_path: Path) -> None:

@@ -19,7 +19,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from scale_factory import document_rows, write_documents, write_pages, write_robots, write_urls
+from scale_factory import (
+    document_rows,
+    same_rows,
+    write_documents,
+    write_pages,
+    write_robots,
+    write_urls,
+)
 
 import reciprocity
 from reciprocity.corpus.audit import PART, run_audit, shards
@@ -122,15 +129,6 @@ def audit(
     return pq.read_table(out / "decisions.parquet"), manifest
 
 
-def same(left: pa.Table, right: pa.Table) -> None:
-    assert left.schema == right.schema
-    assert left.num_rows == right.num_rows
-    for name in left.schema.names:
-        a, b = left.column(name).to_pylist(), right.column(name).to_pylist()
-        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        assert not differ, (name, differ[:3])
-
-
 def test_the_work_is_split_by_file_by_row_ranges_and_at_records(
     corpus: tuple[list[Path], Path],
 ) -> None:
@@ -166,7 +164,7 @@ def test_ray_gives_the_local_rows(
     engine = RayEngine(workers=32)
     remote, remote_run = audit(inputs, robots, tmp_path / "ray", engine)
     assert len(engine.times) == 18
-    same(remote, local)
+    same_rows(remote, local)
     assert remote_run["counts"] == local_run["counts"]
     assert remote_run["site_sources"]["served"] == local_run["site_sources"]["served"]
     assert local.num_rows == 1030 + 9000 + 650 + 1 + 684  # the sample WARC holds one response
@@ -185,7 +183,7 @@ def test_a_killed_worker_is_retried_and_resumes_from_its_parts(
     reader = KillOnce(victim="docs.parquet", after=3 * BATCH + 10, marker=str(marker))
     remote, run = audit(inputs, robots, tmp_path / "ray", RayEngine(), reader)
     assert marker.exists()
-    same(remote, local)
+    same_rows(remote, local)
     assert run["resumed_parts"] >= 3
 
 
@@ -205,7 +203,7 @@ def test_a_stopped_run_resumes_per_shard(
     left = sorted(p.name for p in (tmp_path / "ray" / "parts").glob(f"*{PART}"))
     assert left
     remote, run = audit(inputs, robots, tmp_path / "ray", RayEngine())
-    same(remote, local)
+    same_rows(remote, local)
     assert run["resumed_parts"] == len(left)
 
 

@@ -276,6 +276,22 @@ def _progress(total: int | None, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", desc="audit", dynamic_ncols=True, leave=False)
 
 
+_DECIDER: list[tuple[SiteSource | None, AuditPolicy, UrlRowDecider]] = []
+
+
+def _url_decider(robots: SiteSource | None, policy: AuditPolicy) -> UrlRowDecider:
+    """The process's decider of URL rows for these sources and policy: kept from one input
+    file (or shard) to the next, since a dataset's files hold rows of the same sites (each file
+    of a FineWeb-style dataset, of most of them), whose plans are then made once per process."""
+    if _DECIDER:
+        held, rules, decider = _DECIDER[0]
+        if held is robots and rules == policy:
+            return decider
+    decider = UrlRowDecider(robots, policy)
+    _DECIDER[:] = [(robots, policy, decider)]
+    return decider
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     """What every input of a run is decided with (sent to worker processes whole: snapshots
@@ -301,7 +317,7 @@ class _Job:
 
     def tables(self, path: Path, start: int, limit: int | None) -> Iterator[pa.Table]:
         """The decision rows of a URL-only input, a batch at a time (see :meth:`by_site`)."""
-        decider = UrlRowDecider(self.robots, self.policy)
+        decider = _url_decider(self.robots, self.policy)
         for item in self.reader.rows(path, start=start, limit=limit):  # type: ignore[attr-defined]
             if isinstance(item, UrlRows):
                 yield decider.decide(item)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, TypeVar
@@ -42,7 +42,8 @@ from reciprocity.corpus.templates import (
 )
 from reciprocity.signals.robots import path_params_query
 from reciprocity.sources.asof import Span, within
-from reciprocity.sources.snapshots import Choice
+from reciprocity.sources.site_files import SiteFile
+from reciprocity.sources.snapshots import Choice, Snapshot
 from reciprocity.urls import host_of, registrable_domain
 from reciprocity.urls import origin as url_origin
 
@@ -104,6 +105,14 @@ def _trimmed(held: dict[K, V]) -> dict[K, V]:
     return dict(itertools.islice(held.items(), len(held) - _PLANS // 2, None))
 
 
+def _copies(copies: Sequence[Snapshot | SiteFile]) -> tuple[Hashable, ...]:
+    """What tells copies apart: the record they were read from, and all a row shows of them."""
+    return tuple(
+        (type(c).__name__, c.url, c.source, c.fetched, c.status, c.note, c.served_by, c.incomplete)
+        for c in copies
+    )
+
+
 class _Shape:
     """What decides the bare rows of the sites that share it: the answer they are decided
     against, the key function of each view of its files (``None``: the same for every path),
@@ -132,14 +141,22 @@ class _Shape:
         self.memo: dict[Hashable, int] = {}
 
 
-class _Plan:
-    """One site at one date (or span of dates): its answer, its shape, and the index of its
-    own values (:data:`~reciprocity.corpus.templates.SITE_SCHEMA`)."""
+class _Chosen:
+    """A site's answer, counted for the run record through a source's ``served``."""
 
-    __slots__ = ("choice", "plain", "shape", "site", "span", "tally")
+    __slots__ = ("choice",)
 
-    def __init__(self, choice: Choice | None, shape: _Shape, site: int, plain: bool) -> None:
+    def __init__(self, choice: Choice | None) -> None:
         self.choice = choice
+
+
+class _Plan:
+    """One site at one date (or span of dates): its shape, and the index of its own values
+    (:data:`~reciprocity.corpus.templates.SITE_SCHEMA`)."""
+
+    __slots__ = ("plain", "shape", "site", "span", "tally")
+
+    def __init__(self, shape: _Shape, site: int, plain: bool) -> None:
         self.shape = shape
         self.site = site
         self.plain = plain
@@ -147,9 +164,10 @@ class _Plan:
         a URL's path is then what follows the authority, read without searching for it."""
         self.span: Span | None = None
         """Row dates the plan was last found to hold for (from the site's answer)."""
-        self.tally: Hashable = self
+        self.tally: Hashable = None
         """What the rows that find this plan made count for the run record: the source's
-        count keys (SiteSays.count_keys), or the plan itself for a source without them."""
+        count keys (SiteSays.count_keys), a :class:`_Chosen` for a source without them, or
+        ``None`` (nothing to count)."""
 
 
 class UrlRowDecider:
@@ -213,10 +231,11 @@ class UrlRowDecider:
             if robots is not None
             else None
         )
-        # Dates that get the same copies share a plan (its objects are held by the plan, so
-        # their ids stay theirs while it is kept).
+        # Dates that get the same copies share a plan. The signature names the copies by what
+        # they are, not by the objects, which a plan does not hold (a parsed file is its
+        # shape's: plans stay small however many sites a run meets).
         signature: Hashable = (
-            (prefix, tuple(map(id, choice.snapshots)), tuple(map(id, choice.files)), choice.note)
+            (prefix, *_copies(choice.snapshots), *_copies(choice.files), choice.note)
             if choice is not None
             else (prefix,)
         )
@@ -235,9 +254,11 @@ class UrlRowDecider:
                 keys = bare_keys(f"{scheme}://{SITE_HOST}/", template, policy)
                 shape = self._shapes[key] = _Shape(template, keys, scheme)
             values = site_values(site[0], site[1], authority, choice)
-            plan = _Plan(choice, shape, self._values.add(values), ";" not in prefix)
+            plan = _Plan(shape, self._values.add(values), ";" not in prefix)
             if self._count_keys is not None:
                 plan.tally = self._count_keys(choice)
+            elif self._served is not None:
+                plan.tally = _Chosen(choice)
             self._by_choice[signature] = plan
         # Row dates in this span get the same copies, hence this plan, without asking again.
         plan.span = choice.span if choice is not None and when is not None else None
@@ -327,10 +348,10 @@ class UrlRowDecider:
             fast.append(index)
         # Rows that found their plan made: counted for the run record here (SiteSays.served).
         for tally, documents in tallies.items():
-            if isinstance(tally, _Plan):
+            if isinstance(tally, _Chosen):
                 if self._served is not None:
                     self._served(tally.choice, documents)
-            elif self._count is not None:
+            elif tally is not None and self._count is not None:
                 self._count(tally, documents)
         table = self._table(rows, fast=fast, ids=ids, values=values, urls=urls)
         if not slow:

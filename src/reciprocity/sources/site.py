@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from reciprocity.sources.asof import AsOf
 from reciprocity.sources.online import LiveSites
@@ -37,6 +37,11 @@ from reciprocity.sources.site_files import (
 from reciprocity.sources.snapshots import Choice, SiteSnapshots, Snapshot, origin_of
 
 __all__ = ["Ask", "SiteSays", "SiteSource"]
+
+_ROBOTS_KEYS: Final = {
+    source: (("robots.txt", source),) for source in ("snapshots", "inputs", "online")
+}
+"""The count keys of a robots.txt alone, one tuple per source (a run keeps one per site plan)."""
 
 Ask = tuple[str, Sequence[str]]
 """A document announced to :meth:`SiteSays.prepare`: its URL and the RSL URLs its ``Link``
@@ -136,7 +141,7 @@ class SiteSays:
         if choice is None:
             return ()
         if not self._layers and self.live is None:
-            return (("robots.txt", choice.snapshots[0].served_by),) if choice.snapshots else ()
+            return _ROBOTS_KEYS[choice.snapshots[0].served_by] if choice.snapshots else ()
         keys: list[tuple[str, str]] = []
         usable = next((s for s in choice.snapshots if not s.incomplete), None)
         if usable is not None:

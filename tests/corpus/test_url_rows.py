@@ -4,6 +4,7 @@ path: every column of every row, under every time policy, for odd URLs and dated
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -400,3 +401,24 @@ def test_a_path_read_after_the_authority_is_the_matchers(scheme: str, host: str,
     from reciprocity.signals.robots import path_params_query
 
     assert _path(rest) == path_params_query(f"{scheme}://{host}{rest}")
+
+
+def test_a_process_decides_many_inputs_with_one_decider(tmp_path: Path) -> None:
+    """The decider of URL rows is kept from one input (and run) to the next in a process: what
+    it remembers of the first input's sites changes no row of the others."""
+    snapshots = _snapshots(tmp_path)
+    table = _table()
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    pq.write_table(table, first)
+    pq.write_table(
+        table.slice(0, table.num_rows // 2).take([*range(table.num_rows // 2)][::-1]), second
+    )
+    source = SiteSays(snapshots)
+    for policy in (AuditPolicy(), AuditPolicy(robots_as_of="strictest")):
+        fast = _audit([first, second], tmp_path / "fast", policy, source, by_site=True)
+        again = _audit([second], tmp_path / "again", policy, source, by_site=True)
+        slow = _audit([first, second], tmp_path / "slow", policy, SiteSays(snapshots), False)
+        _same(fast, slow)
+        _same(again, slow.slice(table.num_rows))
+        for folder in ("fast", "again", "slow"):
+            shutil.rmtree(tmp_path / folder)

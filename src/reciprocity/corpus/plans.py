@@ -77,6 +77,8 @@ _AUTHORITY: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\\s]*(?=[/?#]|
 def _path(rest: str) -> str:
     """:func:`~reciprocity.signals.robots.path_params_query` of a URL whose authority (with no
     ``;``) is followed by ``rest`` (empty, or starting with ``/``, ``?`` or ``#``)."""
+    if rest[:1] == "/" and "#" not in rest and "\x00" not in rest:
+        return rest  # nearly every URL's
     if not rest or rest[0] == "#":
         return "/"
     path = rest.partition("#")[0] if "#" in rest else rest
@@ -267,12 +269,12 @@ class UrlRowDecider:
     def _outcome(self, shape: _Shape, rows: UrlRows, index: int, rest: str) -> int:
         """Decide row ``index`` (``rest``: its URL after the authority) as ``shape`` does."""
         document = rows.document(index)
-        if shape.scheme is not None:
+        shared = shape.scheme is not None
+        if shared:
             document = replace(document, url=f"{shape.scheme}://{SITE_HOST}{rest}")
-            row = decide_with(document, shape.choice, self._policy)
+        row = decide_with(document, shape.choice, self._policy)
+        if shared:
             self._marked |= marked(row, _OUTCOME.names)
-        else:
-            row = decide_with(document, shape.choice, self._policy)
         return self._outcomes.add(row)
 
     def decide(self, rows: UrlRows) -> pa.Table:
@@ -300,49 +302,31 @@ class UrlRowDecider:
             plan = None
             if when is not None:
                 plan = spans.get(prefix)
-                if plan is not None:
-                    held = plan.span
-                    if held is None:
-                        plan = None
-                    else:
-                        start, stop = held
-                        if when.tzinfo is None:
-                            if not within(when, held):
-                                plan = None
-                        elif (start is not None and when < start) or (
-                            stop is not None and when >= stop
-                        ):
-                            plan = None
+                if plan is not None and (plan.span is None or not within(when, plan.span)):
+                    plan = None
             if plan is None:
                 plan = plans.get((prefix, when))
-                if plan is None:
-                    plan = self._new_plan(url, prefix, when)  # counted by its lookup
-                    if plan is None:  # not a URL after all: an error row, as decide makes it
-                        slow.append(self._alone(rows, index))
-                        slow_at.append(index)
-                        continue
-                else:
-                    tallies[plan.tally] = tallies.get(plan.tally, 0) + 1
+            if plan is None:
+                plan = self._new_plan(url, prefix, when)  # counted by its lookup
+                if plan is None:  # not a URL after all: an error row, as decide makes it
+                    slow.append(self._alone(rows, index))
+                    slow_at.append(index)
+                    continue
             else:
                 tallies[plan.tally] = tallies.get(plan.tally, 0) + 1
             shape = plan.shape
             key_of = shape.key
+            rest = url[end:]
             if key_of is None:
                 found = shape.constant
                 if found is None:
-                    found = shape.constant = self._outcome(shape, rows, index, url[end:])
+                    found = shape.constant = self._outcome(shape, rows, index, rest)
             else:
-                rest = url[end:]
-                if not plan.plain:
-                    path = path_params_query(url)
-                elif rest[:1] == "/" and "#" not in rest and "\x00" not in rest:
-                    path = rest
-                else:
-                    path = _path(rest)
+                path = _path(rest) if plan.plain else path_params_query(url)
                 key = key_of(url, path)
                 found = shape.memo.get(key)
                 if found is None:
-                    found = shape.memo[key] = self._outcome(shape, rows, index, url[end:])
+                    found = shape.memo[key] = self._outcome(shape, rows, index, rest)
             ids.append(found)
             values.append(plan.site)
             fast.append(index)

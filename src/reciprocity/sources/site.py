@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, get_args
 
 from reciprocity.sources.asof import AsOf
 from reciprocity.sources.online import LiveSites
@@ -31,6 +31,7 @@ from reciprocity.sources.site_files import (
     FILE_PATHS,
     KINDS,
     FileKind,
+    ServedBy,
     SiteFile,
     rsl_candidates,
 )
@@ -38,9 +39,7 @@ from reciprocity.sources.snapshots import Choice, SiteSnapshots, Snapshot, origi
 
 __all__ = ["Ask", "SiteSays", "SiteSource"]
 
-_ROBOTS_KEYS: Final = {
-    source: (("robots.txt", source),) for source in ("snapshots", "inputs", "online")
-}
+_ROBOTS_KEYS: Final = {source: (("robots.txt", source),) for source in get_args(ServedBy)}
 """The count keys of a robots.txt alone, one tuple per source (a run keeps one per site plan)."""
 
 Ask = tuple[str, Sequence[str]]

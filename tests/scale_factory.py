@@ -11,7 +11,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reciprocity.sources.snapshots import SnapshotEntry, write_snapshot_warc
+from reciprocity.corpus.audit import run_audit
+from reciprocity.corpus.policy import AuditPolicy
+from reciprocity.corpus.readers import CorpusReader
+from reciprocity.sources.site import SiteSays
+from reciprocity.sources.snapshots import SnapshotEntry, load_snapshots, write_snapshot_warc
 
 CRAWLED = datetime(2026, 6, 1, tzinfo=timezone.utc)
 FETCHED = datetime(2026, 5, 30, tzinfo=timezone.utc)
@@ -122,3 +126,34 @@ def same_rows(left: pa.Table, right: pa.Table) -> None:
         a, b = left.column(name).to_pylist(), right.column(name).to_pylist()
         differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         assert not differ, (name, differ[:3])
+
+
+def audit_run(
+    inputs: list[Path],
+    robots: Path,
+    out: Path,
+    *,
+    batch: int,
+    shard_parts: int,
+    engine: Any = None,
+    reader: Any = None,
+) -> tuple[pa.Table, dict[str, Any]]:
+    """An audit of ``inputs`` with the snapshots of ``robots`` (its index in the run folder),
+    on ``engine`` (``None``: in this process), large files never cut by bytes: its table and
+    its ``run.json``."""
+    with load_snapshots([robots], index_folder=out / ".snapshots") as snapshots:
+        run_audit(
+            inputs,
+            out,
+            policy=AuditPolicy(),
+            robots=SiteSays(snapshots),
+            reader=reader or CorpusReader(),
+            progress=False,
+            snapshots=[robots],
+            batch=batch,
+            engine=engine,
+            shard_parts=shard_parts,
+            shard_bytes=0,
+        )
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    return pq.read_table(out / "decisions.parquet"), manifest

@@ -12,11 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scale_factory import document_rows, same_rows, write_documents, write_pages, write_robots
+from scale_factory import (
+    audit_run,
+    document_rows,
+    same_rows,
+    write_documents,
+    write_pages,
+    write_robots,
+)
 
 from reciprocity.corpus.audit import (
     PART,
@@ -25,14 +31,11 @@ from reciprocity.corpus.audit import (
     _Job,
     _read_part,
     audit_shard,
-    run_audit,
     shards,
 )
 from reciprocity.corpus.cuts import cuts, line_cuts, record_cuts
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import CorpusReader, Position, read_documents
-from reciprocity.sources.site import SiteSays
-from reciprocity.sources.snapshots import load_snapshots
 
 BATCH = 20
 PARTS = 2
@@ -66,22 +69,7 @@ def _sequential(job: _Job, found: list[Shard]) -> Iterator[tuple[int, int]]:
 
 
 def _audit(path: Path, robots: Path, out: Path, engine: Any) -> tuple[pa.Table, dict[str, Any]]:
-    with load_snapshots([robots], index_folder=out / ".snapshots") as snapshots:
-        run_audit(
-            [path],
-            out,
-            policy=AuditPolicy(),
-            robots=SiteSays(snapshots),
-            reader=CorpusReader(),
-            progress=False,
-            snapshots=[robots],
-            batch=BATCH,
-            engine=engine,
-            shard_parts=PARTS,
-            shard_bytes=0,
-        )
-    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return pq.read_table(out / "decisions.parquet"), manifest
+    return audit_run([path], robots, out, batch=BATCH, shard_parts=PARTS, engine=engine)
 
 
 @pytest.fixture(scope="module")

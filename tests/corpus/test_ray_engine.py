@@ -6,7 +6,6 @@ started again."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from scale_factory import (
+    audit_run,
     document_rows,
     same_rows,
     write_documents,
@@ -29,13 +28,11 @@ from scale_factory import (
 )
 
 import reciprocity
-from reciprocity.corpus.audit import PART, run_audit, shards
+from reciprocity.corpus.audit import PART, shards
 from reciprocity.corpus.document import Document
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import CorpusReader, Position
 from reciprocity.corpus.samples import sample_corpus
-from reciprocity.sources.site import SiteSays
-from reciprocity.sources.snapshots import load_snapshots
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 
@@ -111,22 +108,9 @@ class KillOnce(CorpusReader):
 def audit(
     inputs: list[Path], robots: Path, out: Path, engine: Any = None, reader: Any = None
 ) -> tuple[pa.Table, dict[str, Any]]:
-    with load_snapshots([robots], index_folder=out / ".snapshots") as snapshots:
-        run_audit(
-            inputs,
-            out,
-            policy=AuditPolicy(),
-            robots=SiteSays(snapshots),
-            reader=reader or CorpusReader(),
-            progress=False,
-            snapshots=[robots],
-            batch=BATCH,
-            engine=engine,
-            shard_parts=SHARD_PARTS,
-            shard_bytes=0,
-        )
-    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return pq.read_table(out / "decisions.parquet"), manifest
+    return audit_run(
+        inputs, robots, out, batch=BATCH, shard_parts=SHARD_PARTS, engine=engine, reader=reader
+    )
 
 
 def test_the_work_is_split_by_file_by_row_ranges_and_at_records(

@@ -6,6 +6,8 @@
     .venv/bin/python benchmarks/audit.py --records 1000000 --only audit   # the memory target
     .venv/bin/python benchmarks/audit.py --only urls        # 10,000,000 URL-only rows: memory
     .venv/bin/python benchmarks/audit.py --only urls --url-rows 1000000 --url-bodies real
+    .venv/bin/python benchmarks/audit.py --only urls --url-rows 400000 --hosts 100000 \
+        --url-bodies unique
 
 The corpus (``audit_corpus.py``, cached under ``.cache/bench/``) re-emits the 84 real responses
 of ``/work/shared/data/warc`` onto synthetic hosts, with signals injected, in gzipped WARC files
@@ -48,7 +50,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import audit_corpus
 import pyarrow.parquet as pq
@@ -261,17 +263,19 @@ def profile(corpus: audit_corpus.Corpus, limit: int, top: int = 15) -> str:
 # -- report ---------------------------------------------------------------------------------
 
 
-def _urls(rows: int, workers: int, real: bool = False) -> None:
+_BODIES: Final = {
+    "generated": "the generated robots.txt kinds",
+    "real": "a real robots.txt per host (protego corpus, each made its own by a Sitemap line)",
+    "unique": "a real robots.txt per host, each with its own Sitemap line and rule (none shared)",
+}
+
+
+def _urls(rows: int, workers: int, bodies: str = "generated", hosts: int | None = None) -> None:
     """The URL-only audit: docs/s beside pyarrow's plain read, peak RSS, parts left."""
-    corpus = audit_corpus.build_urls(rows, real=real)
-    bodies = (
-        "a real robots.txt per host (protego corpus, each made its own by a Sitemap line)"
-        if real
-        else "the generated robots.txt kinds"
-    )
+    corpus = audit_corpus.build_urls(rows, hosts, real=bodies == "real", unique=bodies == "unique")
     print(
         f"URL-only dataset {corpus.folder}\n  {corpus.records:,} rows in {len(corpus.files)} "
-        f"Parquet files, {corpus.hosts:,} hosts, {bodies}; audit on {workers} worker(s)"
+        f"Parquet files, {corpus.hosts:,} hosts, {_BODIES[bodies]}; audit on {workers} worker(s)"
     )
     read = measure("pyarrow", corpus, 1)
     audit = measure("urls", corpus, 1, workers)
@@ -308,7 +312,9 @@ def _version(dist: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=None, help="default 200,000 (quick 20,000)")
-    parser.add_argument("--hosts", type=int, default=None, help="default: one per 40 records")
+    parser.add_argument(
+        "--hosts", type=int, default=None, help="default: one per 40 records (or URL rows)"
+    )
     parser.add_argument("--quick", action="store_true", help="20,000 records, one repeat")
     parser.add_argument("--repeats", type=int, default=None, help="default 2 (quick 1)")
     parser.add_argument(
@@ -324,10 +330,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--url-bodies",
-        choices=("generated", "real"),
+        choices=tuple(_BODIES),
         default="generated",
-        help="robots.txt of the urls mode: the generated kinds (shared by many hosts), or a real "
-        "file per host, every host's its own (needs scripts/bootstrap.py --test)",
+        help="robots.txt of the urls mode: the generated kinds (shared by many hosts), a real "
+        "file per host, every host's bytes its own (its Sitemap line), or that with a rule of "
+        "its own too (needs scripts/bootstrap.py --test)",
     )
     parser.add_argument("--child", choices=(*MODES, "pyarrow"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -343,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = tuple(args.only or (m for m in MODES if m != "urls"))
     if "urls" in modes:
         # the target is for one worker
-        _urls(args.url_rows, args.workers or 1, real=args.url_bodies == "real")
+        _urls(args.url_rows, args.workers or 1, args.url_bodies, hosts=args.hosts)
         modes = tuple(m for m in modes if m != "urls")
         if not modes:
             return 0

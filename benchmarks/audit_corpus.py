@@ -383,10 +383,12 @@ _RULE_VALUE: Final = re.compile(rb"(?im)^[ \t]*(?:dis)?allow[ \t]*:[ \t]*(/[^\s#
 _PLAIN_PATHS: Final = ("/", "/index.html", "/blog/2024/01/post-1.html", "/search?q=x", "/about/")
 
 
-def _real_sites(hosts: int) -> tuple[list[bytes], list[list[str]]]:
+def _real_sites(hosts: int, unique: bool = False) -> tuple[list[bytes], list[list[str]]]:
     """Per host, a real robots.txt made its own (its sitemap line names the host, as most
     sites' files do: no two hosts serve the same bytes) and the paths its rows take: up to
-    eight of the file's own rule values (``*`` filled in, ``$`` dropped) and plain paths."""
+    eight of the file's own rule values (``*`` filled in, ``$`` dropped) and plain paths.
+    ``unique``: each file also ends with a rule naming its host, so that no two hosts' rules
+    are the same either (the worst case: no decision is shared)."""
     folder = REAL_ROBOTS
     if not folder.is_dir():
         raise SystemExit(f"no robots.txt corpus at {folder}: run scripts/bootstrap.py --test")
@@ -398,23 +400,33 @@ def _real_sites(hosts: int) -> tuple[list[bytes], list[list[str]]]:
         values = list(dict.fromkeys(m.decode("latin-1") for m in _RULE_VALUE.findall(data)))
         own = [v.replace("*", "x").removesuffix("$") for v in values[:8]]
         sitemap = f"\nSitemap: https://site{host:05d}.example/sitemap.xml\n".encode()
+        if unique:
+            sitemap += f"User-agent: *\nDisallow: /site{host:05d}-drafts/\n".encode()
         bodies.append(data + sitemap)
         paths.append([*own, *_PLAIN_PATHS])
     return bodies, paths
 
 
 def build_urls(
-    rows: int, hosts: int | None = None, *, real: bool = False, quiet: bool = False
+    rows: int,
+    hosts: int | None = None,
+    *,
+    real: bool = False,
+    unique: bool = False,
+    quiet: bool = False,
 ) -> Corpus:
     """A URL-only dataset of ``rows`` rows (``url``, ``date``; no HTML, as FineWeb- or C4-style
     datasets are audited) in Parquet files of :data:`URL_SHARD` rows, over ``hosts`` hosts (one
     per 40 rows by default, at most 250,000), with the robots.txt snapshots of those hosts
     (the same kinds and weights as the WARC corpus; with ``real``, a real file per host, every
-    host's bytes its own, and paths from its rules). Built unless already cached."""
+    host's bytes its own, and paths from its rules; with ``unique`` too, every host's rules its
+    own). Built unless already cached."""
     if rows < 1:
         raise ValueError("rows must be 1 or more")
     hosts = min(default_hosts(rows), 250_000) if hosts is None else hosts
-    folder = CACHE / f"urls-v{VERSION}-{rows}-{hosts}{'-real' if real else ''}"
+    real = real or unique
+    kind = "-unique" if unique else "-real" if real else ""
+    folder = CACHE / f"urls-v{VERSION}-{rows}-{hosts}{kind}"
     shards = -(-rows // URL_SHARD)
     names = [f"urls-{k:05d}.parquet" for k in range(shards)]
     if not (folder / "manifest.json").exists():
@@ -422,7 +434,7 @@ def build_urls(
             print(f"building {rows:,} URL rows over {hosts:,} hosts in {folder} ...", flush=True)
         building = _building(folder)
         rng = random.Random(f"reciprocity-bench-urls/{rows}/{hosts}")
-        bodies, paths = _real_sites(hosts) if real else ([], [])
+        bodies, paths = _real_sites(hosts, unique) if real else ([], [])
         for shard, name in enumerate(names):
             count = min(URL_SHARD, rows - shard * URL_SHARD)
             first = shard * URL_SHARD

@@ -4,9 +4,11 @@ Most sites serve one of a few robots.txt files (a CMS's default, a host's blanke
 the decision of a URL-only row depends on its site only through the file's rules and a few
 values of the site's own: its origin (in the robots.txt URL that evidence cites, and in the
 URLs a relative ``License:`` resolves to), the date its copy was fetched, and the copies'
-provenance. So a row is decided once per *shape* (the parsed files, by identity, and the URL's
-scheme) for a stand-in site, :data:`SITE_HOST`, whose copies carry stand-in dates; each row
-then gets its own site's values in Arrow (:func:`fill`), never row by row in Python.
+provenance. So a row is decided once per *shape* (what a decision can read of the parsed
+files, :meth:`~reciprocity.signals.robots.RobotsTxt.rules_key`, and the URL's scheme: sites
+whose files differ only in their own ``Sitemap`` lines share one) for a stand-in site,
+:data:`SITE_HOST`, whose copies carry stand-in dates; each row then gets its own site's values
+in Arrow (:func:`fill`), never row by row in Python.
 
 A site whose answer holds site files beside robots.txt (tdmrep.json, ai.txt, an RSL document:
 their rules may name absolute URLs of the site) is decided as its own shape, as before.
@@ -69,7 +71,7 @@ def shape_key(scheme: str, choice: Choice | None) -> Hashable | None:
         return None
     return (
         scheme,
-        tuple((id(s.robots), s.fetched is None, s.incomplete) for s in choice.snapshots),
+        tuple((s.robots.rules_key(), s.fetched is None, s.incomplete) for s in choice.snapshots),
     )
 
 

@@ -823,6 +823,7 @@ class RobotsTxt:
         "_record_groups",
         "_record_spans",
         "_records",
+        "_rules_key",
         "_selections",
         "_text",
         "access",
@@ -865,6 +866,7 @@ class RobotsTxt:
         self._selections: dict[int, _Matcher] = {}  # per selection of groups (its list's id)
         self._by_token: dict[str, list[Group]] | None = None
         self._named: frozenset[str] | None = None
+        self._rules_key: Hashable = None
 
     @property
     def records(self) -> tuple[Record, ...]:
@@ -909,6 +911,26 @@ class RobotsTxt:
             spans = self._record_spans
             found = self.groups if spans is None else _record_groups(self.groups, spans)
             self._record_groups = found
+        return found
+
+    def rules_key(self) -> Hashable:
+        """What a query can read of this file: its access, the groups with their rules, the
+        record groups, and the records of the keys it knows but ``Sitemap``. Files with equal
+        keys (most often: the same rules, each naming its own site's sitemap) answer every
+        match, ``records_for`` and ``records_named`` query alike, line numbers included; they
+        may differ in sitemaps, comments, unknown keys and diagnostics."""
+        found = self._rules_key
+        if found is None:
+            if self.access is not Access.RULES:
+                found = (self.access, self.reason)
+            else:
+                records = tuple(
+                    r
+                    for r in self._records_of("sitemap")
+                    if r.key in KNOWN_RECORDS and r.key != "sitemap"
+                )
+                found = (self.access, self.groups, self.record_groups, records)
+            self._rules_key = found
         return found
 
     def __repr__(self) -> str:
@@ -1252,12 +1274,82 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
 
 def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     text, diagnostics, size = _prepare(body, max_bytes)
+    blanked = _SITEMAP_LINE_RE.sub(_key_part, text)
+    if blanked is not text and blanked != text:
+        held = _SITEMAPLESS.pop(blanked, None)
+        if held is not None:
+            _SITEMAPLESS[blanked] = held  # the most recently used last
+            robots = _with_sitemaps(*held, text, diagnostics, size)
+            if robots is not None:
+                return robots
     groups, known, spans = _read_rules(text)
     robots = RobotsTxt(groups, size=size)
     robots._records = robots._diagnostics = None
     robots._text = (text, tuple(diagnostics))
     robots._known = known
     robots._record_spans = spans
+    if blanked is not text and blanked != text:
+        at = tuple(k for k, record in enumerate(known) if record.key == "sitemap")
+        _SITEMAPLESS[blanked] = (robots, at)
+        _sitemapless_held[0] += len(blanked)
+        while len(_SITEMAPLESS) > _SITEMAPLESS_LIMIT or _sitemapless_held[0] > _SITEMAPLESS_TEXT:
+            _sitemapless_held[0] -= len(next(iter(_SITEMAPLESS)))
+            del _SITEMAPLESS[next(iter(_SITEMAPLESS))]
+    return robots
+
+
+_SITEMAP_LINE_RE: Final = re.compile(r"^([ \t]*sitemap[ \t]*:).*$", re.IGNORECASE | re.MULTILINE)
+"""A ``Sitemap:`` line, and the part of it that is not its value."""
+_SITEMAPLESS: dict[str, tuple[RobotsTxt, tuple[int, ...]]] = {}
+"""Parsed files (and where their sitemaps are among their known records) by their text with
+the ``Sitemap`` values left out, least recently used first:
+most sites' files differ from others only there (a CMS's default rules, each naming its own
+site's sitemap), and an audit meets sites in no order."""
+_SITEMAPLESS_LIMIT: Final = 8192
+_SITEMAPLESS_TEXT: Final = 64 << 20
+"""Characters of text the keys hold at most (typical files: a few thousand each)."""
+_sitemapless_held = [0]
+
+
+def _key_part(found: re.Match[str]) -> str:
+    return found[1]
+
+
+def forget_parses() -> None:
+    """Forget the parsed files kept for sharing (a benchmark's pass starts with none)."""
+    _SHARED.clear()
+    _SITEMAPLESS.clear()
+    _sitemapless_held[0] = 0
+
+
+def _with_sitemaps(
+    base: RobotsTxt, theirs: tuple[int, ...], text: str, diagnostics: list[Diagnostic], size: int
+) -> RobotsTxt | None:
+    """The file of ``text``, which is ``base``'s but for the values of its ``Sitemap`` lines
+    (``theirs``: where ``base``'s are among its known records): ``base``'s groups, record
+    groups and lookup indexes, its own sitemap records, text and diagnostics. ``None`` when
+    those lines are not all read as sitemaps (then it is parsed)."""
+    lines = [found.group() for found in _SITEMAP_LINE_RE.finditer(text)]
+    _, own, _ = _read_rules("\n".join(lines), skim=False)
+    if len(own) != len(lines) or len(theirs) != len(own):
+        return None
+    if any(record.key != "sitemap" for record in own):
+        return None
+    known = list(base._known)
+    for k, record in zip(theirs, own, strict=True):
+        line, key, _, group = known[k]
+        known[k] = Record(line, key, record.value, group)
+    base.named_tokens()  # builds the token index, which the shared selections are keyed by
+    rules_key = base.rules_key()  # builds the record groups too
+    robots = RobotsTxt(base.groups, size=size)
+    robots._records = robots._diagnostics = None
+    robots._text = (text, tuple(diagnostics))
+    robots._known = tuple(known)
+    robots._record_spans = base._record_spans
+    robots._record_groups = base._record_groups
+    robots._by_token, robots._named = base._by_token, base._named
+    robots._matchers, robots._selections = base._matchers, base._selections
+    robots._rules_key = rules_key
     return robots
 
 

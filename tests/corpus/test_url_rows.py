@@ -314,6 +314,32 @@ def test_bounded_plans_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.Mo
     _same(fast, slow)
 
 
+def test_shapes_dropped_past_their_bound_give_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a few shapes (parsed files with their matchers and decisions), all are dropped
+    between batches and the sites met again are planned again: the rows do not change."""
+    from reciprocity.corpus import plans
+
+    monkeypatch.setattr(plans, "_SHAPES", 1)
+    drops = []
+    reset = plans.UrlRowDecider._reset
+
+    def counted(self: plans.UrlRowDecider) -> None:
+        drops.append(self._made if hasattr(self, "_made") else 0)
+        reset(self)
+
+    monkeypatch.setattr(plans.UrlRowDecider, "_reset", counted)
+    snapshots = _snapshots(tmp_path)
+    data = tmp_path / "urls.parquet"
+    pq.write_table(_table(), data, row_group_size=16)
+    policy = AuditPolicy()
+    fast = _audit([data], tmp_path / "fast", policy, SiteSays(snapshots), by_site=True)
+    slow = _audit([data], tmp_path / "slow", policy, SiteSays(snapshots), by_site=False)
+    _same(fast, slow)
+    assert len([made for made in drops if made > 1]) >= 2  # dropped past the bound, twice
+
+
 # Rows dated across weeks, robots.txt copies fetched between them: each row's plan is found
 # by the span of dates its site's answer holds for, never asked again inside it.
 _STAMPS = [EARLY, CRAWLED, LATE]

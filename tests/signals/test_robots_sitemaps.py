@@ -6,6 +6,7 @@ same ``rules_key`` (what the URL-only audit shares decisions by).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reciprocity.signals import robots as robots_module
-from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, RobotsTxt, _parse
+from reciprocity.signals.robots import ROBOTS_SIZE_LIMIT, RobotsTxt, _parse, _sitemap_lines
 
 sys.path.append(str(ROOT / "benchmarks"))
 import robots_corpus as corpus
@@ -129,6 +130,22 @@ def test_a_file_read_through_another_with_other_sitemaps_reads_as_alone(
         return text.encode("utf-8")
 
     _check(body(first), body(second))
+
+
+_SITEMAP_LINE = re.compile(r"^([ \t]*sitemap[ \t]*:).*$", re.IGNORECASE | re.MULTILINE)
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(
+        st.sampled_from(["sitemap", "SiteMap", "sitemaps", ":", " ", "\t", "\n", "x", "é", "/"]),
+        max_size=30,
+    )
+)
+def test_the_sitemap_lines_are_found_as_the_regex_finds_them(words: list[str]) -> None:
+    text = "".join(words)
+    lines = [found.group() for found in _SITEMAP_LINE.finditer(text)]
+    assert _sitemap_lines(text) == (_SITEMAP_LINE.sub(r"\1", text) if lines else text, lines)
 
 
 @pytest.mark.corpus

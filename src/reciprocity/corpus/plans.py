@@ -93,6 +93,12 @@ answer and the rules that decide its paths (about 1 KiB; parsed files are shared
 serve the same ones)."""
 _OUTCOMES: Final = 400_000
 """Decisions kept as Arrow data at most; beyond, they are all dropped (between batches)."""
+_SHAPES: Final = 16_384
+"""Shapes made at most before all are dropped (between batches). A shape holds its parsed
+files and their matchers: about 25 KiB for a real robots.txt, so a dataset whose sites each
+serve rules of their own (no two alike) is held to about 400 MiB of them; its sites met again
+after a drop are planned again. Datasets of shared rules (CMS defaults, blanket 404s) make far
+fewer shapes than sites and never reach it."""
 
 
 K = TypeVar("K", bound=Hashable)
@@ -202,13 +208,16 @@ class UrlRowDecider:
         self._spans.clear()
         self._by_choice.clear()
         self._shapes: dict[Hashable, _Shape] = {}
+        self._made = 0
+        """Shapes made since the last drop (shared or a site's own)."""
         self._outcomes = Blocks(_OUTCOME)
         self._values = Blocks(SITE_SCHEMA, site_table)
         self._marked: set[Path] = set()
         """Where a stand-in value sits in some shared decision."""
 
     def _bound(self) -> None:
-        if len(self._outcomes) > _OUTCOMES or len(self._values) > _OUTCOMES:
+        outcomes, values = len(self._outcomes), len(self._values)
+        if outcomes > _OUTCOMES or values > _OUTCOMES or self._made > _SHAPES:
             self._reset()
         self._sites = _trimmed(self._sites)
         self._plans = _trimmed(self._plans)
@@ -251,10 +260,12 @@ class UrlRowDecider:
                 shape = shared
             elif key is None:
                 shape = _Shape(choice, bare_keys(url, choice, policy), None)
+                self._made += 1
             else:
                 template = stand_in(choice)
                 keys = bare_keys(f"{scheme}://{SITE_HOST}/", template, policy)
                 shape = self._shapes[key] = _Shape(template, keys, scheme)
+                self._made += 1
             values = site_values(site[0], site[1], authority, choice)
             plan = _Plan(shape, self._values.add(values), ";" not in prefix)
             if self._count_keys is not None:

@@ -1274,12 +1274,12 @@ def _prepare(body: bytes, max_bytes: int) -> tuple[str, list[Diagnostic], int]:
 
 def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     text, diagnostics, size = _prepare(body, max_bytes)
-    blanked = _SITEMAP_LINE_RE.sub(_key_part, text)
-    if blanked is not text and blanked != text:
+    blanked, lines = _sitemap_lines(text)
+    if lines:
         held = _SITEMAPLESS.pop(blanked, None)
         if held is not None:
             _SITEMAPLESS[blanked] = held  # the most recently used last
-            robots = _with_sitemaps(*held, text, diagnostics, size)
+            robots = _with_sitemaps(held, lines, text, diagnostics, size)
             if robots is not None:
                 return robots
     groups, known, spans = _read_rules(text)
@@ -1288,7 +1288,7 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     robots._text = (text, tuple(diagnostics))
     robots._known = known
     robots._record_spans = spans
-    if blanked is not text and blanked != text:
+    if lines:
         at = tuple(k for k, record in enumerate(known) if record.key == "sitemap")
         _SITEMAPLESS[blanked] = (robots, at)
         _sitemapless_held[0] += len(blanked)
@@ -1298,8 +1298,32 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
     return robots
 
 
-_SITEMAP_LINE_RE: Final = re.compile(r"^([ \t]*sitemap[ \t]*:).*$", re.IGNORECASE | re.MULTILINE)
-"""A ``Sitemap:`` line, and the part of it that is not its value."""
+def _sitemap_lines(text: str) -> tuple[str, list[str]]:
+    """``text`` with the values of its ``Sitemap:`` lines left out (``[ \t]*sitemap[ \t]*:``,
+    any case), and those lines."""
+    lowered = text.lower()
+    at = lowered.find("sitemap")
+    if at < 0 or len(lowered) != len(text):
+        return text, []
+    pieces: list[str] = []
+    lines: list[str] = []
+    done = 0
+    while at >= 0:
+        start = lowered.rfind("\n", 0, at) + 1
+        colon = at + 7
+        while lowered[colon : colon + 1] in (" ", "\t"):
+            colon += 1
+        end = lowered.find("\n", colon)
+        end = len(text) if end < 0 else end
+        if lowered[colon : colon + 1] == ":" and not text[start:at].strip(" \t"):
+            pieces.append(text[done : colon + 1])
+            lines.append(text[start:end])
+            done = end
+        at = lowered.find("sitemap", max(end, at + 1))
+    pieces.append(text[done:])
+    return "".join(pieces), lines
+
+
 _SITEMAPLESS: dict[str, tuple[RobotsTxt, tuple[int, ...]]] = {}
 """Parsed files (and where their sitemaps are among their known records) by their text with
 the ``Sitemap`` values left out, least recently used first:
@@ -1311,10 +1335,6 @@ _SITEMAPLESS_TEXT: Final = 64 << 20
 _sitemapless_held = [0]
 
 
-def _key_part(found: re.Match[str]) -> str:
-    return found[1]
-
-
 def forget_parses() -> None:
     """Forget the parsed files kept for sharing (a benchmark's pass starts with none)."""
     _SHARED.clear()
@@ -1323,13 +1343,18 @@ def forget_parses() -> None:
 
 
 def _with_sitemaps(
-    base: RobotsTxt, theirs: tuple[int, ...], text: str, diagnostics: list[Diagnostic], size: int
+    held: tuple[RobotsTxt, tuple[int, ...]],
+    lines: list[str],
+    text: str,
+    diagnostics: list[Diagnostic],
+    size: int,
 ) -> RobotsTxt | None:
-    """The file of ``text``, which is ``base``'s but for the values of its ``Sitemap`` lines
-    (``theirs``: where ``base``'s are among its known records): ``base``'s groups, record
-    groups and lookup indexes, its own sitemap records, text and diagnostics. ``None`` when
-    those lines are not all read as sitemaps (then it is parsed)."""
-    lines = [found.group() for found in _SITEMAP_LINE_RE.finditer(text)]
+    """The file of ``text``, which is the ``held`` one's but for the values of its ``Sitemap``
+    lines (``lines``; ``held``: the parsed file and where its sitemaps are among its known
+    records): its groups, record groups and lookup indexes, with its own sitemap records, text
+    and diagnostics. ``None`` when those lines are not all read as sitemaps (then it is
+    parsed)."""
+    base, theirs = held
     _, own, _ = _read_rules("\n".join(lines), skim=False)
     if len(own) != len(lines) or len(theirs) != len(own):
         return None

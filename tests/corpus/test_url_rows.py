@@ -72,6 +72,32 @@ ROBOTS: dict[str, list[tuple[datetime, int, bytes]]] = {
     "licensed-again": [(EARLY, 200, b"User-agent: *\nAllow: /\nLicense: /rsl.xml\n")],
     "tdm": [(LATE, 200, b"User-agent: *\nAllow: /\n")],
     "aitxt": [(LATE, 200, b"User-agent: *\nAllow: /\n")],
+    # Files that differ from others only in their own sitemaps share those sites' decisions
+    # (RobotsTxt.rules_key), even with lines added; another Content-Signal value does not.
+    # Every row is compared with the per-document path like the others'.
+    "paths-sitemap": [
+        (
+            LATE,
+            200,
+            b"User-agent: *\nDisallow: /company/\nDisallow: /*.php$\nAllow: /company/about\n"
+            b"Sitemap: https://paths-sitemap.example/s.xml\n",
+        )
+    ],
+    "licensed-sitemap": [
+        (
+            LATE,
+            200,
+            b"User-agent: *\nAllow: /\nLicense: /rsl.xml\nSitemap: /s.xml # ours\n",
+        )
+    ],
+    "signal-other": [
+        (
+            LATE,
+            200,
+            b"User-agent: *\nContent-Signal: ai-train=yes, search=yes\nAllow: /\n"
+            b"Sitemap: https://signal-other.example/s.xml\n",
+        )
+    ],
 }
 SITE_FILES = [
     ("https://tdm.example/.well-known/tdmrep.json", EARLY, 200,
@@ -296,6 +322,19 @@ def test_the_rows_cover_every_site_file(tmp_path: Path) -> None:
     assert "earliest later one" in notes
     assert "document date unknown" in notes
     assert fast.column("error").null_count < fast.num_rows  # the odd URLs' error rows
+
+
+def test_sites_whose_files_differ_only_in_sitemaps_share_a_shape(tmp_path: Path) -> None:
+    decider = UrlRowDecider(SiteSays(_snapshots(tmp_path)), AuditPolicy())
+    batch = _table().combine_chunks().to_batches()[0]
+    decider.decide(UrlRows(batch, "x", 0, ColumnNames()))
+    shapes: dict[str, set[Any]] = {}
+    for (prefix, _), plan in decider._plans.items():
+        shapes.setdefault(prefix.removeprefix("https://"), set()).add(plan.shape)
+    assert len(shapes["paths.example"]) == 1
+    assert shapes["paths.example"] == shapes["paths-sitemap.example"]
+    assert not shapes["signal.example"] & shapes["signal-other.example"]
+    # (licensed.example's answer holds its RSL document: it is decided as its own shape.)
 
 
 def test_bounded_plans_give_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -924,6 +924,8 @@ class RobotsTxt:
             if self.access is not Access.RULES:
                 found = (self.access, self.reason)
             else:
+                # The records of a known key: those read so far, or every record once all
+                # lines have been read (then the unknown keys are left out here).
                 records = tuple(
                     r
                     for r in self._records_of("sitemap")
@@ -1293,8 +1295,9 @@ def _parse(body: bytes, max_bytes: int) -> RobotsTxt:
         _SITEMAPLESS[blanked] = (robots, at)
         _sitemapless_held[0] += len(blanked)
         while len(_SITEMAPLESS) > _SITEMAPLESS_LIMIT or _sitemapless_held[0] > _SITEMAPLESS_TEXT:
-            _sitemapless_held[0] -= len(next(iter(_SITEMAPLESS)))
-            del _SITEMAPLESS[next(iter(_SITEMAPLESS))]
+            oldest = next(iter(_SITEMAPLESS))
+            _sitemapless_held[0] -= len(oldest)
+            del _SITEMAPLESS[oldest]
     return robots
 
 

@@ -32,7 +32,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
     return [folder / "corpus.warc.gz", folder / "urls.parquet"], folder / "robots.warc.gz"
 
 
-def _run(inputs: tuple[list[Path], Path], out: Path, reader: Any = None) -> Path:
+def _run(inputs: tuple[list[Path], Path], out: Path, reader: Any = None, workers: int = 1) -> Path:
     paths, robots = inputs
     run_audit(
         paths,
@@ -43,6 +43,7 @@ def _run(inputs: tuple[list[Path], Path], out: Path, reader: Any = None) -> Path
         progress=False,
         snapshots=[robots],
         batch=7,
+        workers=workers,
     )
     return out
 
@@ -57,9 +58,12 @@ def _counts(run: Path) -> dict[str, Any]:
     return counts
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_run_assembled_while_it_decides_equals_one_assembled_at_the_end(
-    inputs: tuple[list[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    inputs: tuple[list[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
+    """One process hands its parts over as it writes them; a pool's, as each input ends (in
+    the order of the inputs, whichever ends first)."""
     monkeypatch.setattr(audit_module, "ROW_GROUP", 20)  # several groups, as at full size
     finished: list[bool] = []
     finish = audit_module._Stream.finish
@@ -71,12 +75,12 @@ def test_a_run_assembled_while_it_decides_equals_one_assembled_at_the_end(
 
     with monkeypatch.context() as patch:
         patch.setattr(audit_module._Stream, "finish", spy)
-        streamed = _run(inputs, tmp_path / "streamed")
+        streamed = _run(inputs, tmp_path / "streamed", workers=workers)
     assert finished == [True]  # the file the thread wrote is the run's
 
     with monkeypatch.context() as patch:
         patch.setattr(audit_module._Stream, "finish", lambda stream, files: stream.drop())
-        at_end = _run(inputs, tmp_path / "at-end")
+        at_end = _run(inputs, tmp_path / "at-end", workers=workers)
 
     table = pq.read_table(streamed / "decisions.parquet")
     assert table.num_rows > 40

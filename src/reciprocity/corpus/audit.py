@@ -806,19 +806,32 @@ def run_audit(
             for reused, _ in engine(job, work):
                 resumed += reused
         elif pool is not None:
+            fresh = not any(parts.glob(f"*{PART}"))
             # One input file per task: parts are per input, so workers never share a file.
-            tasks = [
-                pool.submit(_audit_input, job, index, path, None)
+            tasks = {
+                pool.submit(_audit_input, job, index, path, None): index
                 for index, path in enumerate(paths)
-            ]
+            }
             # Started once the workers are forked (the first submit forks them all): forking a
             # process that runs another thread can deadlock the child.
             sums.start()
+            if fresh:
+                stream = _Stream(run_dir / "decisions.parquet")
+            ended: set[int] = set()
+            ready = 0  # the inputs before it have ended, and their parts are assembled
             for task in as_completed(tasks):
                 reused, decided = task.result()
                 resumed += reused
                 if bar is not None:
                     bar.update(decided)
+                ended.add(tasks[task])
+                while ready in ended:  # inputs end in any order: parts go in name order
+                    if stream is not None:
+                        for part in sorted(parts.glob(f"{ready:05d}-*{PART}")):
+                            stream.take(part)
+                    ready += 1
+            if stream is not None:
+                stream.wait()
         else:
             sums.start()
             # A fresh run in this process writes its parts in the order of their names: they
@@ -991,18 +1004,19 @@ _QUEUED_PARTS: Final = 4
 
 
 class _Stream:
-    """``decisions.parquet`` assembled while one process decides the inputs in order: each part
-    is handed over as a table, and a thread writes it to disk and adds its rows to the row
-    groups. Arrow and Parquet do that work without Python's lock, so it runs beside the
-    deciding on a second core instead of after it (on a URL-only audit, the Parquet encoding
-    is a fifth of the run). The parts are written as before (a killed run resumes from them);
-    the file is used only if the run ends with exactly the parts handed over, else the parts
-    are assembled again at the end (:func:`_assemble`)."""
+    """``decisions.parquet`` assembled while the inputs are decided, its parts handed over in
+    the order of their names: as tables that a thread writes to disk and adds to the row groups
+    (one process deciding the inputs in order), or once written (by a pool's workers, as each
+    input ends). Arrow and Parquet do that work without Python's lock, so it runs beside the
+    deciding instead of after it (on a URL-only audit, the Parquet encoding is a fifth of the
+    run). The parts are on disk as before (a killed run resumes from them); the file is used
+    only if the run ends with exactly the parts handed over, else they are assembled again at
+    the end (:func:`_assemble`)."""
 
     def __init__(self, target: Path) -> None:
         self._target = target
         self._tmp = target.with_name(f".{target.name}.tmp")
-        self._queue: queue.Queue[tuple[Path, pa.Table] | None] = queue.Queue(_QUEUED_PARTS)
+        self._queue: queue.Queue[tuple[Path, pa.Table | None] | None] = queue.Queue(_QUEUED_PARTS)
         self._stored: list[Path] = []
         self._counts: dict[str, Any] | None = None
         self._error: BaseException | None = None
@@ -1016,6 +1030,12 @@ class _Stream:
         if self._error is not None:
             raise self._error
         self._queue.put((path, table))
+
+    def take(self, path: Path) -> None:
+        """Add the rows of part ``path``, written already (by a worker process)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((path, None))
 
     def wait(self) -> None:
         """Return once every part handed over is on disk; raises what stopped the thread."""
@@ -1056,7 +1076,10 @@ class _Stream:
             try:
                 if self._error is None and not self._dropped:
                     path, table = item
-                    _store_part(path, table)
+                    if table is None:
+                        table = _read_part(path)
+                    else:
+                        _store_part(path, table)
                     self._stored.append(path)
                     groups.add(table)
             except BaseException as exc:  # told to the deciding thread, which stops

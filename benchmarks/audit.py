@@ -16,6 +16,9 @@ files, each measurement is:
 
 * fastwarc: ``ArchiveIterator(file, record_types=response)``, every payload read
   (``record.reader.read()``); HTTP headers parsed (fastwarc's default, and what an audit needs);
+* floor: the fastwarc iteration plus the least an audit does per record and nothing more
+  (the HTML pre-scan's pass over the payload, a host lookup, a row of four columns): what the
+  time above it buys (reading tags, deciding, writing rows) is what a ratio target leaves;
 * warcio: ``ArchiveIterator(file)``, every response's ``content_stream().read()``, as datatrove's
   and NeMo Curator's WARC readers do (it also undoes chunked and gzip transfer codings);
 * reader: ``reciprocity.corpus.readers.read_documents``, every document built;
@@ -53,12 +56,14 @@ from pathlib import Path
 from typing import Any, Final
 
 import audit_corpus
+import pyarrow as pa
 import pyarrow.parquet as pq
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from reciprocity.corpus.audit import run_audit
 from reciprocity.corpus.policy import AuditPolicy
 from reciprocity.corpus.readers import CorpusReader, read_documents
+from reciprocity.signals._html_marks import find
 from reciprocity.signals.html import scan_backend
 from reciprocity.sources.snapshots import load_snapshots
 
@@ -71,7 +76,7 @@ TARGET_RSS_RECORDS = 1_000_000
 TARGET_URL_RSS_ROWS = 10_000_000
 TARGET_URL_RATE = 100_000
 """URL-only audit on one worker, documents per second (issue 14)."""
-MODES = ("fastwarc", "warcio", "reader", "audit", "workers", "urls")
+MODES = ("fastwarc", "floor", "warcio", "reader", "audit", "workers", "urls")
 """``urls``: the audit of a URL-only Parquet dataset (no HTML) of ``--url-rows`` rows, with the
 robots snapshots of its hosts, on ``--workers`` processes; it is run only when asked
 (``--only urls``), next to pyarrow's plain read of the same files."""
@@ -88,6 +93,8 @@ class Measure:
     setup_seconds: float = 0.0
     details: dict[str, Any] | None = None
     scan_backend: str = ""
+    cpu_seconds: float = 0.0
+    """CPU time of the measured part, every thread and worker process included."""
 
     @property
     def rate(self) -> float:
@@ -104,6 +111,40 @@ def _fastwarc(files: Sequence[Path]) -> tuple[int, int]:
             for record in ArchiveIterator(file, record_types=WarcRecordType.response):
                 size += len(record.reader.read())
                 documents += 1
+    return documents, size
+
+
+def _floor(files: Sequence[Path]) -> tuple[int, int]:
+    """The least an audit of these files does, and nothing more: FastWARC's iteration with
+    the HTTP headers parsed (in C), every payload read, the HTML pre-scan's own pass over it
+    (``_html_marks.find``: hyperscan where installed), the host's entry found in a dict and a
+    row of URL, offset, date and media type appended, made an Arrow table every 8,192 rows. No
+    tag is read, nothing decided, nothing written: what is left to decide and write a document
+    in, at a given ratio to FastWARC, is the time above this one's."""
+    documents = size = 0
+    hosts: dict[str, int] = {}
+    columns: tuple[list[Any], ...] = ([], [], [], [], [])
+    url, offset, date, kind, host = columns
+    for path in files:
+        with path.open("rb") as file:
+            for record in ArchiveIterator(file, record_types=WarcRecordType.response):
+                body = record.reader.read()
+                size += len(body)
+                documents += 1
+                target = record.headers.get("WARC-Target-URI") or ""
+                http = record.http_headers
+                find(body)
+                name = target.partition("://")[2].partition("/")[0]
+                host.append(hosts.setdefault(name, len(hosts)))
+                url.append(target)
+                offset.append(record.stream_pos)
+                date.append(record.headers.get("WARC-Date"))
+                kind.append(http.get("Content-Type") if http is not None else None)
+                if len(url) == 8192:
+                    names = ("url", "offset", "date", "type", "host")
+                    pa.table(dict(zip(names, columns, strict=True)))
+                    for column in columns:
+                        column.clear()
     return documents, size
 
 
@@ -137,11 +178,19 @@ def _reader(files: Sequence[Path]) -> tuple[int, int]:
     return documents, size
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all its threads) and of its ended children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _audit(files: Sequence[Path], robots_path: Path, workers: int) -> dict[str, Any]:
     start = time.perf_counter()
     robots = load_snapshots([robots_path])
     loaded = time.perf_counter() - start
     with tempfile.TemporaryDirectory(prefix="reciprocity-bench-") as out:
+        cpu = _cpu()
         start = time.perf_counter()
         result = run_audit(
             files,
@@ -154,11 +203,13 @@ def _audit(files: Sequence[Path], robots_path: Path, workers: int) -> dict[str, 
             workers=workers,
         )
         took = time.perf_counter() - start
+        cpu = _cpu() - cpu
         parts_left = (Path(out) / "run" / "parts").exists()
         table = pq.ParquetFile(Path(out) / "run" / "decisions.parquet").metadata
         groups = table.num_row_groups
     return {
         "seconds": took,
+        "cpu_seconds": cpu,
         "setup_seconds": loaded,
         "documents": result.documents,
         "details": {
@@ -185,11 +236,13 @@ def child(mode: str, folder: Path, workers: int) -> dict[str, Any]:
                 rows += batch.num_rows
         out = {"seconds": time.perf_counter() - start, "documents": rows, "payload_bytes": 0}
     else:
-        run = {"fastwarc": _fastwarc, "warcio": _warcio, "reader": _reader}[mode]
+        run = {"fastwarc": _fastwarc, "floor": _floor, "warcio": _warcio, "reader": _reader}[mode]
+        cpu = _cpu()
         start = time.perf_counter()
         documents, size = run(files)
         out = {
             "seconds": time.perf_counter() - start,
+            "cpu_seconds": _cpu() - cpu,
             "documents": documents,
             "payload_bytes": size,
         }
@@ -226,6 +279,7 @@ def measure(mode: str, corpus: audit_corpus.Corpus, repeats: int, workers: int =
             found.get("setup_seconds", 0.0),
             found.get("details"),
             found.get("scan_backend", ""),
+            found.get("cpu_seconds", 0.0),
         )
         if best is None or this.seconds < best.seconds:
             this.rss_mib = max(this.rss_mib, best.rss_mib if best else 0.0)
@@ -284,7 +338,8 @@ def _urls(rows: int, workers: int, bodies: str = "generated", hosts: int | None 
     print(f"  pyarrow read     {read.seconds:8.2f} s  {read.rate:11,.0f} rows/s")
     print(
         f"  audit            {audit.seconds:8.2f} s  {audit.rate:11,.0f} docs/s  "
-        f"({audit.rate / read.rate:.3f}x pyarrow)  peak RSS {audit.rss_mib:.0f} MiB, "
+        f"({audit.rate / read.rate:.3f}x pyarrow)  CPU {audit.cpu_seconds:.2f} s "
+        f"({audit.cpu_seconds / audit.seconds:.2f} cores)  peak RSS {audit.rss_mib:.0f} MiB, "
         f"largest worker {audit.worker_rss_mib:.0f} MiB; {details.get('row_groups')} row groups"
     )
     if workers == 1:
@@ -400,13 +455,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     print()
-    header = f"{'measurement':<20} {'docs':>9} {'seconds':>8} {'docs/s':>9} {'peak RSS MiB':>12}"
+    header = (
+        f"{'measurement':<20} {'docs':>9} {'seconds':>8} {'docs/s':>9} {'CPU s':>7} "
+        f"{'cores':>5} {'peak RSS MiB':>12}"
+    )
     print(header)
     print("-" * len(header))
     for mode, result in results.items():
         label = f"audit x{workers} workers" if mode == "workers" else mode
+        # cores: CPU time over wall time (the audit's assembly thread, a pool's workers)
         print(
             f"{label:<20} {result.documents:9,} {result.seconds:8.2f} {result.rate:9,.0f} "
+            f"{result.cpu_seconds:7.2f} {result.cpu_seconds / result.seconds:5.2f} "
             f"{result.rss_mib:12.0f}"
         )
     for mode, result in results.items():
@@ -428,6 +488,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nratios (throughput, docs/s; > 1: the first is faster)")
     for one, other in (
         ("audit", "fastwarc"),
+        ("floor", "fastwarc"),
+        ("audit", "floor"),
         ("audit", "warcio"),
         ("reader", "fastwarc"),
         ("reader", "warcio"),
@@ -448,6 +510,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"audit, one worker, vs fastwarc iteration {value:.2f}x "
                 f"(target >= {TARGET_AUDIT_VS_FASTWARC:g}x)",
             )
+        )
+    floor = results.get("floor")
+    if floor is not None and "fastwarc" in results:
+        # The time a document may take at the target, less what the floor takes already.
+        budget = 1e6 / (TARGET_AUDIT_VS_FASTWARC * results["fastwarc"].rate) - 1e6 / floor.rate
+        print(
+            f"  ----  floor (read, headers, pre-scan, a row; nothing decided) "
+            f"{floor.rate / results['fastwarc'].rate:.2f}x fastwarc: the target leaves "
+            f"{budget:.0f} µs a document to read its tags, decide and write its row"
         )
     value = ratio("workers", "audit")
     if value is not None:

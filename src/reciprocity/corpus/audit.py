@@ -4,10 +4,11 @@ A run is resumable. Documents are decided in batches of :data:`BATCH` per input 
 batch is written as its own part (``RUN/parts/<input>-<batch>.arrow``, an Arrow IPC file,
 renamed into place only once complete). A run killed at any moment and started again with the
 same command skips the complete parts and redoes the rest, so it ends with exactly the rows of
-an uninterrupted run: no loss, no duplicates. ``decisions.parquet`` is assembled from the parts at
-the end in row groups of :data:`ROW_GROUP` rows, and the parts are then removed; ``run.json``
-records inputs with checksums, the policy, versions, times and counts. The same command on a
-complete run does nothing. Memory holds one batch (and, while assembling, one row group) at a
+an uninterrupted run: no loss, no duplicates. ``decisions.parquet`` is assembled from the parts in
+row groups of :data:`ROW_GROUP` rows, by a thread while the inputs are decided (a fresh run; else
+at the end: :class:`_Stream`), and the parts are then removed; ``run.json`` records inputs with
+checksums, the policy, versions, times and counts. The same command on a complete run does
+nothing. Memory holds one batch (and, while assembling, one row group and a few parts) at a
 time, whatever the corpus size.
 
 Site files among the inputs' own records (a crawl's ``/ai.txt`` …) are noticed while the inputs

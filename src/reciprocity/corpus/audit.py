@@ -1058,7 +1058,8 @@ class _Stream:
         return self._counts
 
     def drop(self) -> None:
-        """Stop, and leave no file behind (also after :meth:`finish`: then nothing to do)."""
+        """Stop assembling and leave no file behind, once the parts handed over are written
+        (also after :meth:`finish`: then nothing to do)."""
         if self._thread.is_alive():
             self._dropped = True
             self._queue.put(None)
@@ -1075,14 +1076,13 @@ class _Stream:
             self._error = exc
         while (item := self._queue.get()) is not None:
             try:
+                path, table = item
+                if table is not None and self._error is None:
+                    # Written even once dropped: the part is done work a resumed run starts from.
+                    _store_part(path, table)
                 if self._error is None and not self._dropped:
-                    path, table = item
-                    if table is None:
-                        table = _read_part(path)
-                    else:
-                        _store_part(path, table)
                     self._stored.append(path)
-                    groups.add(table)
+                    groups.add(_read_part(path) if table is None else table)
             except BaseException as exc:  # told to the deciding thread, which stops
                 self._error = exc
             finally:

@@ -123,7 +123,8 @@ def _floor(files: Sequence[Path]) -> tuple[int, int]:
     in, at a given ratio to FastWARC, is the time above this one's."""
     documents = size = 0
     hosts: dict[str, int] = {}
-    columns: tuple[list[Any], ...] = ([], [], [], [], [])
+    names = ("url", "offset", "date", "type", "host")
+    columns: tuple[list[Any], ...] = tuple([] for _ in names)
     url, offset, date, kind, host = columns
     for path in files:
         with path.open("rb") as file:
@@ -141,7 +142,6 @@ def _floor(files: Sequence[Path]) -> tuple[int, int]:
                 date.append(record.headers.get("WARC-Date"))
                 kind.append(http.get("Content-Type") if http is not None else None)
                 if len(url) == 8192:
-                    names = ("url", "offset", "date", "type", "host")
                     pa.table(dict(zip(names, columns, strict=True)))
                     for column in columns:
                         column.clear()

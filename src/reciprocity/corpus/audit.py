@@ -220,8 +220,13 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def _temporary(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place."""
+    return path.with_name(f".{path.name}.tmp")
+
+
 def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = _temporary(path)
     write(tmp)
     os.replace(tmp, path)
 
@@ -795,6 +800,9 @@ def run_audit(
     parallel = distributed or (workers > 1 and limit is None and len(paths) > 1)
     # One pool for both readings: forking once the checksum thread runs could deadlock a child.
     pool = ProcessPoolExecutor(max_workers=workers) if parallel and not distributed else None
+    # A fresh run's parts are assembled as they come; a resumed one has parts of its own,
+    # assembled at the end.
+    fresh = not any(parts.glob(f"*{PART}"))
     stream: _Stream | None = None
     try:
         if engine is not None and distributed:
@@ -807,7 +815,6 @@ def run_audit(
             for reused, _ in engine(job, work):
                 resumed += reused
         elif pool is not None:
-            fresh = not any(parts.glob(f"*{PART}"))
             # One input file per task: parts are per input, so workers never share a file.
             tasks = {
                 pool.submit(_audit_input, job, index, path, None): index
@@ -831,13 +838,10 @@ def run_audit(
                         for part in sorted(parts.glob(f"{ready:05d}-*{PART}")):
                             stream.take(part)
                     ready += 1
-            if stream is not None:
-                stream.wait()
         else:
             sums.start()
-            # A fresh run in this process writes its parts in the order of their names: they
-            # are assembled as they come (a resumed one has parts of its own: at the end).
-            if not any(parts.glob(f"*{PART}")):
+            # This process writes the parts in the order of their names: handed over as made.
+            if fresh:
                 stream = _Stream(run_dir / "decisions.parquet")
             store = stream.store if stream is not None else None
             total = 0
@@ -848,8 +852,8 @@ def run_audit(
                 reused, decided = _audit_input(job, index, path, budget, bar, store=store)
                 resumed += reused
                 total += decided
-            if stream is not None:
-                stream.wait()  # every part on disk, for what follows to find
+        if stream is not None:
+            stream.wait()  # every part on disk, for what follows to find
         if bar is not None:
             bar.close()
         found = _input_files(parts)
@@ -1016,7 +1020,7 @@ class _Stream:
 
     def __init__(self, target: Path) -> None:
         self._target = target
-        self._tmp = target.with_name(f".{target.name}.tmp")
+        self._tmp = _temporary(target)
         self._queue: queue.Queue[tuple[Path, pa.Table | None] | None] = queue.Queue(_QUEUED_PARTS)
         self._stored: list[Path] = []
         self._counts: dict[str, Any] | None = None
@@ -1028,15 +1032,16 @@ class _Stream:
     def store(self, path: Path, table: pa.Table) -> None:
         """Write part ``path`` (soon, on the thread) and add its rows; raises what stopped the
         thread on an earlier part."""
-        if self._error is not None:
-            raise self._error
-        self._queue.put((path, table))
+        self._hand(path, table)
 
     def take(self, path: Path) -> None:
         """Add the rows of part ``path``, written already (by a worker process)."""
+        self._hand(path, None)
+
+    def _hand(self, path: Path, table: pa.Table | None) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put((path, None))
+        self._queue.put((path, table))
 
     def wait(self) -> None:
         """Return once every part handed over is on disk; raises what stopped the thread."""
